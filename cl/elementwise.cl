@@ -1,0 +1,52 @@
+// Elementwise kernels. Sizes and offsets are in elements; every kernel
+// ignores work-items at or above n, because launches round n up.
+
+// x[i] = value for i < n.
+__kernel void fill(const uint n, __global float *x, const uint x_offset, const float value)
+{
+    const uint i = get_global_id(0);
+    if (i < n)
+        x[x_offset + i] = value;
+}
+
+// out[r, c] = x[r, c] + bias[c] for an [n / cols, cols] matrix.
+__kernel void add_bias(const uint n, const uint cols,
+                       __global const float *x, const uint x_offset,
+                       __global const float *bias, const uint bias_offset,
+                       __global float *out, const uint out_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n)
+        out[out_offset + i] = x[x_offset + i] + bias[bias_offset + i % cols];
+}
+
+// y = max(x, 0).
+__kernel void relu_forward(const uint n, __global const float *x, const uint x_offset,
+                           __global float *y, const uint y_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n)
+        y[y_offset + i] = fmax(x[x_offset + i], 0.0f);
+}
+
+// dx += dy where the output y is positive. NaN inputs propagate through y.
+__kernel void relu_backward(const uint n, __global const float *y, const uint y_offset,
+                            __global const float *dy, const uint dy_offset,
+                            __global float *dx, const uint dx_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const float out = y[y_offset + i];
+        const float g = dy[dy_offset + i];
+        dx[dx_offset + i] += out > 0.0f ? g : (isnan(out) ? out : 0.0f);
+    }
+}
+
+// dst += src.
+__kernel void accumulate(const uint n, __global const float *src, const uint src_offset,
+                         __global float *dst, const uint dst_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n)
+        dst[dst_offset + i] += src[src_offset + i];
+}

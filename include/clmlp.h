@@ -1,0 +1,12 @@
+/* clmlp: multilayer perceptrons trained and run on OpenCL devices.
+ * This header includes every public module header. */
+#ifndef CLMLP_H
+#define CLMLP_H
+
+#include "clmlp/status.h"
+#include "clmlp/runtime.h"
+#include "clmlp/tensor.h"
+#include "clmlp/autograd.h"
+#include "clmlp/ops.h"
+
+#endif

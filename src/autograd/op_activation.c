@@ -1,0 +1,87 @@
+/* Bias addition and activation ops. */
+#include "clmlp/ops.h"
+
+#include "autograd/tape.h"
+
+static clmlp_status add_bias_backward(clmlp_node *node)
+{
+    clmlp_tensor *dy = node->output->grad;
+    cl_uint rows = (cl_uint)dy->shape[0], cols = (cl_uint)dy->shape[1];
+    cl_uint n = rows * cols, dy_offset = (cl_uint)dy->offset;
+
+    clmlp_tensor *dx = NULL;
+    CLMLP_TRY(clmlp_input_grad(node, 0, &dx));
+    if (dx != NULL) {
+        cl_uint dx_offset = (cl_uint)dx->offset;
+        CLMLP_TRY(CLMLP_LAUNCH_1D(dy->ctx, "accumulate", n, CLMLP_ARG(n), CLMLP_ARG(dy->buffer),
+                                  CLMLP_ARG(dy_offset), CLMLP_ARG(dx->buffer), CLMLP_ARG(dx_offset)));
+    }
+
+    /* The bias gradient is the column sum of dy. */
+    clmlp_tensor *dbias = NULL;
+    CLMLP_TRY(clmlp_input_grad(node, 1, &dbias));
+    if (dbias != NULL) {
+        cl_uint db_offset = (cl_uint)dbias->offset;
+        CLMLP_TRY(CLMLP_LAUNCH_1D(dy->ctx, "column_sum_accumulate", cols, CLMLP_ARG(rows),
+                                  CLMLP_ARG(cols), CLMLP_ARG(dy->buffer), CLMLP_ARG(dy_offset),
+                                  CLMLP_ARG(dbias->buffer), CLMLP_ARG(db_offset)));
+    }
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_add_bias(clmlp_tape *tape, clmlp_tensor *x, clmlp_tensor *bias,
+                            clmlp_tensor **out)
+{
+    if (tape == NULL || out == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_add_bias: NULL tape or output");
+    CLMLP_TRY(clmlp_check_matrix(x, 2, "clmlp_add_bias", "x"));
+    CLMLP_TRY(clmlp_check_matrix(bias, 1, "clmlp_add_bias", "bias"));
+    if (bias->shape[0] != x->shape[1])
+        return clmlp_fail(CLMLP_ERROR_SHAPE, "clmlp_add_bias: x is [%zu, %zu] but bias has %zu "
+                          "elements; it needs one per column", x->shape[0], x->shape[1],
+                          bias->shape[0]);
+
+    CLMLP_TRY(clmlp_tape_tensor(tape, CLMLP_FLOAT32, 2, x->shape, out));
+    clmlp_tensor *y = *out;
+    cl_uint n = (cl_uint)clmlp_tensor_numel(x), cols = (cl_uint)x->shape[1];
+    cl_uint x_offset = (cl_uint)x->offset, b_offset = (cl_uint)bias->offset;
+    cl_uint y_offset = (cl_uint)y->offset;
+    CLMLP_TRY(CLMLP_LAUNCH_1D(tape->ctx, "add_bias", n, CLMLP_ARG(n), CLMLP_ARG(cols),
+                              CLMLP_ARG(x->buffer), CLMLP_ARG(x_offset), CLMLP_ARG(bias->buffer),
+                              CLMLP_ARG(b_offset), CLMLP_ARG(y->buffer), CLMLP_ARG(y_offset)));
+
+    clmlp_node *node = NULL;
+    clmlp_tensor *inputs[2] = {x, bias};
+    return clmlp_tape_record(tape, "add_bias", add_bias_backward, y, inputs, 2, &node);
+}
+
+static clmlp_status relu_backward(clmlp_node *node)
+{
+    clmlp_tensor *y = node->output, *dy = y->grad, *dx = NULL;
+    CLMLP_TRY(clmlp_input_grad(node, 0, &dx));
+    if (dx == NULL)
+        return CLMLP_SUCCESS;
+    cl_uint n = (cl_uint)clmlp_tensor_numel(y);
+    cl_uint y_offset = (cl_uint)y->offset, dy_offset = (cl_uint)dy->offset;
+    cl_uint dx_offset = (cl_uint)dx->offset;
+    return CLMLP_LAUNCH_1D(y->ctx, "relu_backward", n, CLMLP_ARG(n), CLMLP_ARG(y->buffer),
+                           CLMLP_ARG(y_offset), CLMLP_ARG(dy->buffer), CLMLP_ARG(dy_offset),
+                           CLMLP_ARG(dx->buffer), CLMLP_ARG(dx_offset));
+}
+
+clmlp_status clmlp_relu(clmlp_tape *tape, clmlp_tensor *x, clmlp_tensor **out)
+{
+    if (tape == NULL || out == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_relu: NULL tape or output");
+    CLMLP_TRY(clmlp_check_matrix(x, 0, "clmlp_relu", "x"));
+
+    CLMLP_TRY(clmlp_tape_tensor(tape, CLMLP_FLOAT32, x->ndim, x->shape, out));
+    clmlp_tensor *y = *out;
+    cl_uint n = (cl_uint)clmlp_tensor_numel(x);
+    cl_uint x_offset = (cl_uint)x->offset, y_offset = (cl_uint)y->offset;
+    CLMLP_TRY(CLMLP_LAUNCH_1D(tape->ctx, "relu_forward", n, CLMLP_ARG(n), CLMLP_ARG(x->buffer),
+                              CLMLP_ARG(x_offset), CLMLP_ARG(y->buffer), CLMLP_ARG(y_offset)));
+
+    clmlp_node *node = NULL;
+    return clmlp_tape_record(tape, "relu", relu_backward, y, &x, 1, &node);
+}

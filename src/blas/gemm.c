@@ -1,0 +1,119 @@
+/* GEMM wrappers that validate operands and translate CLBlast errors. */
+#include "blas/blas.h"
+
+#include <clblast_c.h>
+
+const char *clmlp_clblast_status_name(int code)
+{
+    switch (code) {
+    case CLBlastNotImplemented: return "CLBlastNotImplemented";
+    case CLBlastInvalidMatrixA: return "CLBlastInvalidMatrixA";
+    case CLBlastInvalidMatrixB: return "CLBlastInvalidMatrixB";
+    case CLBlastInvalidMatrixC: return "CLBlastInvalidMatrixC";
+    case CLBlastInvalidDimension: return "CLBlastInvalidDimension";
+    case CLBlastInvalidLeadDimA: return "CLBlastInvalidLeadDimA";
+    case CLBlastInvalidLeadDimB: return "CLBlastInvalidLeadDimB";
+    case CLBlastInvalidLeadDimC: return "CLBlastInvalidLeadDimC";
+    case CLBlastInsufficientMemoryA: return "CLBlastInsufficientMemoryA";
+    case CLBlastInsufficientMemoryB: return "CLBlastInsufficientMemoryB";
+    case CLBlastInsufficientMemoryC: return "CLBlastInsufficientMemoryC";
+    case CLBlastInsufficientMemoryTemp: return "CLBlastInsufficientMemoryTemp";
+    case CLBlastInvalidBatchCount: return "CLBlastInvalidBatchCount";
+    case CLBlastInvalidOverrideKernel: return "CLBlastInvalidOverrideKernel";
+    case CLBlastMissingOverrideParameter: return "CLBlastMissingOverrideParameter";
+    case CLBlastInvalidLocalMemUsage: return "CLBlastInvalidLocalMemUsage";
+    case CLBlastDatabaseError: return "CLBlastDatabaseError";
+    case CLBlastUnknownError: return "CLBlastUnknownError";
+    case CLBlastUnexpectedError: return "CLBlastUnexpectedError";
+    default: break;
+    }
+    /* CLBlast passes OpenCL's own codes through unchanged. */
+    return clmlp_cl_error_name(code);
+}
+
+static clmlp_status fail_clblast(int code, const char *routine, size_t m, size_t n, size_t k)
+{
+    clmlp_status status = CLMLP_ERROR_CLBLAST;
+    if (code == CLBlastTempBufferAllocFailure || code == CL_MEM_OBJECT_ALLOCATION_FAILURE)
+        status = CLMLP_ERROR_OUT_OF_DEVICE_MEMORY;
+    else if (code == CLBlastOpenCLOutOfHostMemory)
+        status = CLMLP_ERROR_OUT_OF_HOST_MEMORY;
+    return clmlp_fail(status, "%s failed with %s (%d) for m=%zu n=%zu k=%zu", routine,
+                      clmlp_clblast_status_name(code), code, m, n, k);
+}
+
+/* Checks one operand: rows x cols stored row-major with leading dimension ld,
+ * batch matrices stride elements apart, inside a buffer of buffer_bytes. */
+static clmlp_status check_operand(const char *name, cl_mem buffer, size_t offset, size_t rows,
+                                  size_t cols, size_t ld, size_t stride, size_t batch)
+{
+    if (buffer == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "GEMM operand %s is a NULL buffer", name);
+    if (ld < cols)
+        return clmlp_fail(CLMLP_ERROR_SHAPE, "GEMM operand %s: leading dimension %zu is below its "
+                          "%zu columns", name, ld, cols);
+
+    size_t bytes = 0;
+    cl_int code = clGetMemObjectInfo(buffer, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
+    if (code != CL_SUCCESS)
+        return clmlp_fail_cl(code, "clGetMemObjectInfo", __FILE__, __LINE__);
+
+    size_t last = offset + (batch - 1) * stride + (rows - 1) * ld + cols;
+    if (last * sizeof(float) > bytes)
+        return clmlp_fail(CLMLP_ERROR_SHAPE, "GEMM operand %s needs %zu floats but its buffer "
+                          "holds %zu", name, last, bytes / sizeof(float));
+    return CLMLP_SUCCESS;
+}
+
+static clmlp_status check_gemm(bool trans_a, bool trans_b, size_t m, size_t n, size_t k,
+                               cl_mem a, size_t a_offset, size_t lda, size_t a_stride,
+                               cl_mem b, size_t b_offset, size_t ldb, size_t b_stride,
+                               cl_mem c, size_t c_offset, size_t ldc, size_t c_stride,
+                               size_t batch)
+{
+    if (m == 0 || n == 0 || k == 0 || batch == 0)
+        return clmlp_fail(CLMLP_ERROR_SHAPE, "GEMM sizes must be positive: m=%zu n=%zu k=%zu "
+                          "batch=%zu", m, n, k, batch);
+    /* Stored shapes: A is m x k, or k x m when transposed; likewise B. */
+    CLMLP_TRY(check_operand("A", a, a_offset, trans_a ? k : m, trans_a ? m : k, lda, a_stride, batch));
+    CLMLP_TRY(check_operand("B", b, b_offset, trans_b ? n : k, trans_b ? k : n, ldb, b_stride, batch));
+    CLMLP_TRY(check_operand("C", c, c_offset, m, n, ldc, c_stride, batch));
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_sgemm(clmlp_context *ctx, bool trans_a, bool trans_b,
+                         size_t m, size_t n, size_t k, float alpha,
+                         cl_mem a, size_t a_offset, size_t lda,
+                         cl_mem b, size_t b_offset, size_t ldb, float beta,
+                         cl_mem c, size_t c_offset, size_t ldc)
+{
+    CLMLP_TRY(check_gemm(trans_a, trans_b, m, n, k, a, a_offset, lda, 0, b, b_offset, ldb, 0,
+                         c, c_offset, ldc, 0, 1));
+    CLBlastStatusCode code = CLBlastSgemm(
+        CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
+        trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, m, n, k, alpha, a, a_offset, lda,
+        b, b_offset, ldb, beta, c, c_offset, ldc, &ctx->queue, NULL);
+    if (code != CLBlastSuccess)
+        return fail_clblast(code, "CLBlastSgemm", m, n, k);
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_sgemm_strided_batched(clmlp_context *ctx, bool trans_a, bool trans_b,
+                                         size_t m, size_t n, size_t k, float alpha,
+                                         cl_mem a, size_t a_offset, size_t lda, size_t a_stride,
+                                         cl_mem b, size_t b_offset, size_t ldb, size_t b_stride,
+                                         float beta,
+                                         cl_mem c, size_t c_offset, size_t ldc, size_t c_stride,
+                                         size_t batch)
+{
+    CLMLP_TRY(check_gemm(trans_a, trans_b, m, n, k, a, a_offset, lda, a_stride, b, b_offset, ldb,
+                         b_stride, c, c_offset, ldc, c_stride, batch));
+    CLBlastStatusCode code = CLBlastSgemmStridedBatched(
+        CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
+        trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, m, n, k, alpha,
+        a, a_offset, lda, a_stride, b, b_offset, ldb, b_stride, beta,
+        c, c_offset, ldc, c_stride, batch, &ctx->queue, NULL);
+    if (code != CLBlastSuccess)
+        return fail_clblast(code, "CLBlastSgemmStridedBatched", m, n, k);
+    return CLMLP_SUCCESS;
+}

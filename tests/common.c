@@ -1,0 +1,81 @@
+/* Shared test helpers. */
+#include "common.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int test_device_count(void)
+{
+    static int count = -1;
+    if (count >= 0)
+        return count;
+    clmlp_device_info *devices = NULL;
+    size_t n = 0;
+    count = clmlp_list_devices(&devices, &n) == CLMLP_SUCCESS ? (int)n : 0;
+    free(devices);
+    return count;
+}
+
+clmlp_context *test_context(int device)
+{
+    clmlp_device_info *devices = NULL;
+    size_t n = 0;
+    ck_assert_ok(clmlp_list_devices(&devices, &n));
+    ck_assert_int_lt(device, (int)n);
+
+    char selector[32];
+    snprintf(selector, sizeof selector, "%u:%u", devices[device].platform_index,
+             devices[device].device_index);
+    free(devices);
+
+    clmlp_context *ctx = NULL;
+    ck_assert_ok(clmlp_context_create(selector, &ctx));
+    return ctx;
+}
+
+void assert_close(const float *got, const double *want, size_t n, double rel_tol, double abs_tol,
+                  const char *what)
+{
+    for (size_t i = 0; i < n; i++) {
+        double diff = fabs((double)got[i] - want[i]);
+        ck_assert_msg(diff <= abs_tol + rel_tol * fabs(want[i]),
+                      "%s[%zu]: got %.9g, want %.9g (difference %.3g)", what, i, (double)got[i],
+                      want[i], diff);
+    }
+}
+
+void fill_uniform(float *x, size_t n, float lo, float hi, uint32_t *state)
+{
+    for (size_t i = 0; i < n; i++) {
+        *state = *state * 1664525u + 1013904223u;
+        x[i] = lo + (hi - lo) * (float)(*state >> 8) / 16777216.0f;
+    }
+}
+
+float *read_tensor(const clmlp_tensor *t)
+{
+    size_t n = clmlp_tensor_numel(t);
+    float *data = malloc(n * sizeof *data);
+    ck_assert_ptr_nonnull(data);
+    ck_assert_ok(clmlp_tensor_read(t, data, n));
+    return data;
+}
+
+int run_suite(Suite *suite, bool has_device_tests)
+{
+    bool skip_devices = has_device_tests && test_device_count() == 0;
+    if (skip_devices)
+        fprintf(stderr, "no OpenCL device found: the device tests did not run\n");
+
+    SRunner *runner = srunner_create(suite);
+    /* OpenCL drivers start threads, which do not survive fork(). */
+    srunner_set_fork_status(runner, CK_NOFORK);
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    if (failed != 0)
+        return EXIT_FAILURE;
+    /* 77 tells meson the suite was skipped, not passed. */
+    return skip_devices ? 77 : EXIT_SUCCESS;
+}

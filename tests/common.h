@@ -1,0 +1,45 @@
+/* Shared helpers for the Check test suites: one run per OpenCL device. */
+#ifndef CLMLP_TESTS_COMMON_H
+#define CLMLP_TESTS_COMMON_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clmlp.h"
+
+/* Number of OpenCL devices; 0 when there is no platform. */
+int test_device_count(void);
+
+/* Creates a context on device index i (in clmlp_list_devices order) and
+ * fails the test when that is impossible. */
+clmlp_context *test_context(int device);
+
+/* Fails the test with the library's message unless status is success. */
+#define ck_assert_ok(call)                                                             \
+    do {                                                                               \
+        clmlp_status ck_status_ = (call);                                              \
+        ck_assert_msg(ck_status_ == CLMLP_SUCCESS, "%s returned %s: %s", #call,        \
+                      clmlp_status_name(ck_status_), clmlp_error_message());           \
+    } while (0)
+
+/* Asserts |got - want| <= abs_tol + rel_tol * |want| element by element. */
+void assert_close(const float *got, const double *want, size_t n, double rel_tol, double abs_tol,
+                  const char *what);
+
+/* Deterministic uniform values in [lo, hi) from a small linear congruential
+ * generator, so tests repeat exactly. */
+void fill_uniform(float *x, size_t n, float lo, float hi, uint32_t *state);
+
+/* Copies a tensor to a new malloc'd host array. */
+float *read_tensor(const clmlp_tensor *t);
+
+/* Runs a suite without forking and returns the exit status for main: 77
+ * (skipped) when it has device tests but no device exists. */
+int run_suite(Suite *suite, bool has_device_tests);
+
+/* Adds a test that runs once per device, with _i as the device index. */
+#define add_device_test(tc, fn) tcase_add_loop_test((tc), (fn), 0, test_device_count())
+
+#endif
