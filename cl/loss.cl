@@ -28,7 +28,7 @@ __kernel void cross_entropy_rows(const uint rows, const uint classes,
     if (label < 0 || label >= (int)classes)
         row_loss[b] = NAN;
     else
-        row_loss[b] = max_z + log_sum - z[label];
+        row_loss[b] = (max_z - z[label]) + log_sum;
 }
 
 // dlogits[b, c] += (probs[b, c] - [c == label]) * dloss[0] / rows.

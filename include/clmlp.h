@@ -8,5 +8,9 @@
 #include "clmlp/tensor.h"
 #include "clmlp/autograd.h"
 #include "clmlp/ops.h"
+#include "clmlp/optim.h"
+#include "clmlp/model.h"
+#include "clmlp/data.h"
+#include "clmlp/train.h"
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef CLMLP_RUNTIME_H
 #define CLMLP_RUNTIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,19 @@ typedef struct clmlp_context clmlp_context;
  * that fails to build returns CLMLP_ERROR_BUILD_FAILED with the device name
  * and the build log in the message. */
 CLMLP_API clmlp_status clmlp_context_create(const char *selector, clmlp_context **context);
+
+/* Settings for clmlp_context_create_with(). */
+typedef struct clmlp_context_options {
+    const char *device;       /* selector as for clmlp_select_device; NULL for the default */
+    bool profiling;           /* record OpenCL event times of every kernel and GEMM */
+} clmlp_context_options;
+
+/* Returns the defaults: default device, profiling off. */
+CLMLP_API clmlp_context_options clmlp_context_default(void);
+
+/* Creates a context as clmlp_context_create() does, with more settings. */
+CLMLP_API clmlp_status clmlp_context_create_with(const clmlp_context_options *options,
+                                                 clmlp_context **context);
 
 /* Releases the context, its queue, programs and pooled buffers. NULL is
  * allowed. Every tensor, model and optimizer of the context must be freed

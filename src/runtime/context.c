@@ -10,9 +10,22 @@
 #include "runtime/program.h"
 #include "tensor/pool.h"
 
+clmlp_context_options clmlp_context_default(void)
+{
+    return (clmlp_context_options){.device = NULL, .profiling = false};
+}
+
 clmlp_status clmlp_context_create(const char *selector, clmlp_context **context)
 {
-    if (context == NULL)
+    clmlp_context_options options = clmlp_context_default();
+    options.device = selector;
+    return clmlp_context_create_with(&options, context);
+}
+
+clmlp_status clmlp_context_create_with(const clmlp_context_options *options,
+                                       clmlp_context **context)
+{
+    if (context == NULL || options == NULL)
         return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_context_create: NULL output pointer");
     *context = NULL;
 
@@ -20,7 +33,10 @@ clmlp_status clmlp_context_create(const char *selector, clmlp_context **context)
     if (ctx == NULL)
         return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory creating a context");
 
-    clmlp_status status = clmlp_find_device(selector, &ctx->info, &ctx->platform, &ctx->device);
+    ctx->options = *options;
+    ctx->options.device = NULL;   /* the caller's string may not outlive this call */
+    clmlp_status status = clmlp_find_device(options->device, &ctx->info, &ctx->platform,
+                                            &ctx->device);
     if (status != CLMLP_SUCCESS) {
         free(ctx);
         return status;
@@ -35,7 +51,8 @@ clmlp_status clmlp_context_create(const char *selector, clmlp_context **context)
         goto fail;
     }
 
-    ctx->queue = clCreateCommandQueue(ctx->context, ctx->device, 0, &code);
+    cl_command_queue_properties queue_properties = options->profiling ? CL_QUEUE_PROFILING_ENABLE : 0;
+    ctx->queue = clCreateCommandQueue(ctx->context, ctx->device, queue_properties, &code);
     if (code != CL_SUCCESS) {
         status = clmlp_fail_cl(code, "clCreateCommandQueue", __FILE__, __LINE__);
         goto fail;

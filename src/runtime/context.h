@@ -23,6 +23,7 @@ typedef struct clmlp_pool_entry {
 } clmlp_pool_entry;
 
 struct clmlp_context {
+    clmlp_context_options options;   /* as created, with device set to NULL */
     clmlp_device_info info;
     cl_platform_id platform;
     cl_device_id device;

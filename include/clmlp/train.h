@@ -1,0 +1,60 @@
+/* Training and evaluation loops over datasets held on the device. */
+#ifndef CLMLP_TRAIN_H
+#define CLMLP_TRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clmlp/model.h"
+#include "clmlp/optim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct clmlp_dataset clmlp_dataset;
+
+/* Figures for one finished epoch. Losses are means over samples. */
+typedef struct clmlp_epoch_stats {
+    int epoch;                    /* 1-based */
+    int epochs;                   /* the last epoch of the run */
+    double train_loss;            /* mean training loss, measured before each step's update */
+    double val_loss;
+    double val_accuracy;          /* fraction in [0, 1] */
+    double seconds;               /* wall time of the epoch, evaluation included */
+    double samples_per_second;    /* training samples over training time */
+} clmlp_epoch_stats;
+
+/* Called after every epoch. Returning nonzero stops training, and clmlp_fit
+ * then returns CLMLP_ERROR_CANCELLED. */
+typedef int (*clmlp_epoch_fn)(const clmlp_epoch_stats *stats, void *user_data);
+
+typedef struct clmlp_fit_options {
+    int epochs;                   /* train until this epoch, 1-based */
+    int start_epoch;              /* first epoch to run, 1 unless resuming */
+    size_t batch_size;            /* the last batch of an epoch may be smaller */
+    uint64_t seed;                /* shuffling seed; epoch e uses stream e */
+    clmlp_epoch_fn on_epoch;      /* may be NULL */
+    void *user_data;
+} clmlp_fit_options;
+
+/* Returns 10 epochs from epoch 1, batch 256, seed 0, no callback. */
+CLMLP_API clmlp_fit_options clmlp_fit_default(void);
+
+/* Trains model with optimizer on train, minimising softmax cross-entropy
+ * against the dataset labels, and evaluates on val (may be NULL) after each
+ * epoch. Returns CLMLP_ERROR_DIVERGED when the loss becomes NaN or infinite. */
+CLMLP_API clmlp_status clmlp_fit(clmlp_model *model, clmlp_optimizer *optimizer,
+                                 clmlp_dataset *train, clmlp_dataset *val,
+                                 const clmlp_fit_options *options);
+
+/* Computes the mean loss and the accuracy of model on data in evaluation
+ * mode, in batches of batch_size, in dataset order. */
+CLMLP_API clmlp_status clmlp_evaluate(clmlp_model *model, clmlp_dataset *data, size_t batch_size,
+                                      double *loss, double *accuracy);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

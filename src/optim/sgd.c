@@ -1,0 +1,105 @@
+/* SGD with momentum, Nesterov momentum and weight decay. */
+#include "optim/optimizer.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct sgd_state {
+    clmlp_sgd_options options;
+    clmlp_tensor **momentum;     /* one buffer per parameter, or NULL without momentum */
+} sgd_state;
+
+clmlp_sgd_options clmlp_sgd_default(void)
+{
+    return (clmlp_sgd_options){.lr = 0.01f};
+}
+
+static clmlp_status sgd_step(clmlp_optimizer *opt)
+{
+    sgd_state *s = opt->state;
+    cl_int nesterov = s->options.nesterov ? 1 : 0;
+    cl_int first_step = opt->step_count == 0 ? 1 : 0;
+
+    for (size_t i = 0; i < opt->param_count; i++) {
+        clmlp_tensor *p = opt->params[i], *g = p->grad;
+        /* Without momentum the kernel never touches the buffer argument. */
+        cl_mem momentum = s->momentum ? s->momentum[i]->buffer : p->buffer;
+        cl_uint n = (cl_uint)clmlp_tensor_numel(p);
+        cl_uint p_offset = (cl_uint)p->offset, g_offset = (cl_uint)g->offset;
+        CLMLP_TRY(CLMLP_LAUNCH_1D(opt->ctx, "sgd_step", n, CLMLP_ARG(n), CLMLP_ARG(p->buffer),
+                                  CLMLP_ARG(p_offset), CLMLP_ARG(g->buffer), CLMLP_ARG(g_offset),
+                                  CLMLP_ARG(momentum), CLMLP_ARG(opt->lr),
+                                  CLMLP_ARG(s->options.momentum), CLMLP_ARG(s->options.dampening),
+                                  CLMLP_ARG(s->options.weight_decay), CLMLP_ARG(nesterov),
+                                  CLMLP_ARG(first_step)));
+    }
+    return CLMLP_SUCCESS;
+}
+
+static void sgd_free_state(clmlp_optimizer *opt)
+{
+    sgd_state *s = opt->state;
+    if (s == NULL)
+        return;
+    if (s->momentum)
+        for (size_t i = 0; i < opt->param_count; i++)
+            clmlp_tensor_free(s->momentum[i]);
+    free(s->momentum);
+    free(s);
+}
+
+static const clmlp_optimizer_ops sgd_ops = {"sgd", sgd_step, sgd_free_state};
+
+static clmlp_status check_options(const clmlp_sgd_options *o)
+{
+    if (!isfinite(o->momentum) || o->momentum < 0.0f)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "sgd: momentum %g must be 0 or more",
+                          (double)o->momentum);
+    if (!isfinite(o->weight_decay) || o->weight_decay < 0.0f)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "sgd: weight decay %g must be 0 or more",
+                          (double)o->weight_decay);
+    if (!isfinite(o->dampening))
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "sgd: dampening %g is not finite",
+                          (double)o->dampening);
+    if (o->nesterov && (o->momentum <= 0.0f || o->dampening != 0.0f))
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "sgd: Nesterov momentum needs a positive "
+                          "momentum and zero dampening");
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_sgd_create(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
+                              const clmlp_sgd_options *options, clmlp_optimizer **optimizer)
+{
+    if (optimizer == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "sgd: NULL output pointer");
+    *optimizer = NULL;
+    clmlp_sgd_options o = options ? *options : clmlp_sgd_default();
+    CLMLP_TRY(check_options(&o));
+
+    clmlp_optimizer *opt = calloc(1, sizeof *opt);
+    sgd_state *s = calloc(1, sizeof *s);
+    if (opt == NULL || s == NULL) {
+        free(opt);
+        free(s);
+        return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory creating sgd");
+    }
+    s->options = o;
+    opt->state = s;
+    clmlp_status status = clmlp_optimizer_init(opt, &sgd_ops, ctx, params, count, o.lr);
+
+    if (status == CLMLP_SUCCESS && o.momentum > 0.0f) {
+        s->momentum = calloc(count, sizeof *s->momentum);
+        if (s->momentum == NULL)
+            status = clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory creating sgd");
+        for (size_t i = 0; status == CLMLP_SUCCESS && i < count; i++)
+            status = clmlp_tensor_create(ctx, CLMLP_FLOAT32, params[i]->ndim, params[i]->shape,
+                                         &s->momentum[i]);
+    }
+    if (status != CLMLP_SUCCESS) {
+        opt->ops = &sgd_ops;
+        clmlp_optimizer_free(opt);
+        return status;
+    }
+    *optimizer = opt;
+    return CLMLP_SUCCESS;
+}

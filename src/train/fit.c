@@ -1,0 +1,195 @@
+/* The fit and evaluate loops. Loss and accuracy sums stay on the device and
+ * are read once per epoch. */
+#include "clmlp/train.h"
+
+#include <math.h>
+#include <time.h>
+
+#include "autograd/tape.h"
+#include "clmlp/data.h"
+#include "clmlp/ops.h"
+#include "models/model.h"
+
+clmlp_fit_options clmlp_fit_default(void)
+{
+    return (clmlp_fit_options){.epochs = 10, .start_epoch = 1, .batch_size = 256, .seed = 0};
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Adds loss * rows, correct rows and rows into the device sums [3]. */
+static clmlp_status accumulate(clmlp_tensor *sums, clmlp_tensor *logits, clmlp_tensor *labels,
+                               clmlp_tensor *loss)
+{
+    cl_uint rows = (cl_uint)logits->shape[0], classes = (cl_uint)logits->shape[1];
+    cl_uint logits_offset = (cl_uint)logits->offset, labels_offset = (cl_uint)labels->offset;
+    cl_uint loss_offset = (cl_uint)loss->offset;
+    return CLMLP_LAUNCH_1D(sums->ctx, "accumulate_metrics", 1, CLMLP_ARG(rows), CLMLP_ARG(classes),
+                           CLMLP_ARG(logits->buffer), CLMLP_ARG(logits_offset),
+                           CLMLP_ARG(labels->buffer), CLMLP_ARG(labels_offset),
+                           CLMLP_ARG(loss->buffer), CLMLP_ARG(loss_offset),
+                           CLMLP_ARG(sums->buffer));
+}
+
+/* Gathers one batch into tensors owned by the tape. */
+static clmlp_status load_batch(clmlp_tape *tape, clmlp_dataset *data, size_t start, size_t rows,
+                               clmlp_tensor **x, clmlp_tensor **y)
+{
+    size_t x_shape[2] = {rows, clmlp_dataset_features(data)};
+    CLMLP_TRY(clmlp_tape_tensor(tape, CLMLP_FLOAT32, 2, x_shape, x));
+    CLMLP_TRY(clmlp_tape_tensor(tape, CLMLP_INT32, 1, &rows, y));
+    return clmlp_dataset_batch(data, start, rows, *x, *y);
+}
+
+/* Runs every batch of data through the model; with an optimizer, also
+ * back-propagates and steps. Adds the sums into sums. */
+static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
+                              clmlp_dataset *data, size_t batch_size, clmlp_tensor *sums)
+{
+    size_t count = clmlp_dataset_count(data);
+    clmlp_tape_set_recording(tape, optimizer != NULL);
+
+    for (size_t start = 0; start < count; start += batch_size) {
+        size_t rows = count - start < batch_size ? count - start : batch_size;
+        clmlp_tensor *x, *y, *logits, *loss;
+        clmlp_status status = load_batch(tape, data, start, rows, &x, &y);
+        if (status == CLMLP_SUCCESS)
+            status = clmlp_model_forward(model, tape, x, &logits);
+        if (status == CLMLP_SUCCESS)
+            status = clmlp_cross_entropy(tape, logits, y, &loss);
+        if (status == CLMLP_SUCCESS && optimizer != NULL) {
+            status = clmlp_optimizer_zero_grad(optimizer);
+            if (status == CLMLP_SUCCESS)
+                status = clmlp_backward(tape, loss);
+            if (status == CLMLP_SUCCESS)
+                status = clmlp_optimizer_step(optimizer);
+        }
+        if (status == CLMLP_SUCCESS)
+            status = accumulate(sums, logits, y, loss);
+        clmlp_tape_reset(tape);
+        if (status != CLMLP_SUCCESS)
+            return clmlp_fail_append(status, " (batch starting at sample %zu)", start);
+    }
+    return CLMLP_SUCCESS;
+}
+
+static clmlp_status read_sums(clmlp_tensor *sums, double *loss, double *accuracy)
+{
+    float values[3];
+    CLMLP_TRY(clmlp_tensor_read(sums, values, 3));
+    double rows = values[2] > 0 ? values[2] : 1;
+    *loss = values[0] / rows;
+    *accuracy = values[1] / rows;
+    return CLMLP_SUCCESS;
+}
+
+static clmlp_status check_batch(clmlp_model *model, clmlp_dataset *data, size_t batch_size)
+{
+    if (model == NULL || data == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "NULL model or dataset");
+    if (batch_size == 0)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "the batch size must be at least 1");
+    if (clmlp_dataset_count(data) == 0)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "the dataset is empty");
+    return CLMLP_SUCCESS;
+}
+
+/* Evaluates on a tape and sums tensor that the caller owns. */
+static clmlp_status evaluate_with(clmlp_model *model, clmlp_tape *tape, clmlp_tensor *sums,
+                                  clmlp_dataset *data, size_t batch_size, double *loss,
+                                  double *accuracy)
+{
+    bool was_training = clmlp_model_training(model);
+    clmlp_model_set_training(model, false);
+    clmlp_status status = clmlp_tensor_fill(sums, 0.0f);
+    if (status == CLMLP_SUCCESS)
+        status = run_epoch(model, NULL, tape, data, batch_size, sums);
+    clmlp_model_set_training(model, was_training);
+    if (status == CLMLP_SUCCESS)
+        status = read_sums(sums, loss, accuracy);
+    return status;
+}
+
+clmlp_status clmlp_evaluate(clmlp_model *model, clmlp_dataset *data, size_t batch_size,
+                            double *loss, double *accuracy)
+{
+    CLMLP_TRY(check_batch(model, data, batch_size));
+    if (loss == NULL || accuracy == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_evaluate: NULL output");
+
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *sums = NULL;
+    size_t three = 3;
+    clmlp_status status = clmlp_tape_create(model->ctx, &tape);
+    if (status == CLMLP_SUCCESS)
+        status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &three, &sums);
+    if (status == CLMLP_SUCCESS)
+        status = evaluate_with(model, tape, sums, data, batch_size, loss, accuracy);
+    clmlp_tensor_free(sums);
+    clmlp_tape_free(tape);
+    return status;
+}
+
+static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
+                               clmlp_tensor *sums, clmlp_dataset *train, clmlp_dataset *val,
+                               const clmlp_fit_options *o)
+{
+    for (int epoch = o->start_epoch; epoch <= o->epochs; epoch++) {
+        double started = now_seconds();
+        clmlp_epoch_stats stats = {.epoch = epoch, .epochs = o->epochs};
+
+        clmlp_model_set_training(model, true);
+        CLMLP_TRY(clmlp_dataset_shuffle(train, o->seed, (uint64_t)epoch));
+        CLMLP_TRY(clmlp_tensor_fill(sums, 0.0f));
+        clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, sums);
+        if (status != CLMLP_SUCCESS)
+            return clmlp_fail_append(status, " in epoch %d", epoch);
+        double unused_accuracy = 0;
+        CLMLP_TRY(read_sums(sums, &stats.train_loss, &unused_accuracy));
+        double trained = now_seconds();
+
+        if (!isfinite(stats.train_loss))
+            return clmlp_fail(CLMLP_ERROR_DIVERGED, "the training loss became %g in epoch %d; "
+                              "lower the learning rate", stats.train_loss, epoch);
+
+        if (val != NULL)
+            CLMLP_TRY(evaluate_with(model, tape, sums, val, o->batch_size, &stats.val_loss,
+                                    &stats.val_accuracy));
+        stats.seconds = now_seconds() - started;
+        stats.samples_per_second = (double)clmlp_dataset_count(train) / (trained - started);
+
+        if (o->on_epoch != NULL && o->on_epoch(&stats, o->user_data) != 0)
+            return clmlp_fail(CLMLP_ERROR_CANCELLED, "training stopped by the epoch callback "
+                              "after epoch %d", epoch);
+    }
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_fit(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_dataset *train,
+                       clmlp_dataset *val, const clmlp_fit_options *options)
+{
+    clmlp_fit_options o = options ? *options : clmlp_fit_default();
+    CLMLP_TRY(check_batch(model, train, o.batch_size));
+    if (optimizer == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_fit: NULL optimizer");
+    if (o.start_epoch < 1 || o.epochs < 0)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_fit: epochs %d and start epoch %d "
+                          "must be positive", o.epochs, o.start_epoch);
+
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *sums = NULL;
+    size_t three = 3;
+    clmlp_status status = clmlp_tape_create(model->ctx, &tape);
+    if (status == CLMLP_SUCCESS)
+        status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &three, &sums);
+    if (status == CLMLP_SUCCESS)
+        status = fit_epochs(model, optimizer, tape, sums, train, val, &o);
+    clmlp_tensor_free(sums);
+    clmlp_tape_free(tape);
+    return status;
+}

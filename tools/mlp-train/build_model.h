@@ -1,0 +1,17 @@
+/* Builds the model and optimizer that mlp-train's options describe. */
+#ifndef MLP_TRAIN_BUILD_MODEL_H
+#define MLP_TRAIN_BUILD_MODEL_H
+
+#include "clmlp.h"
+#include "options.h"
+
+/* Creates the model family named by --model for inputs features and classes
+ * outputs. On failure the library message says why. */
+clmlp_status build_model(clmlp_context *ctx, const train_options *options, size_t inputs,
+                         size_t classes, clmlp_model **model);
+
+/* Creates the optimizer over the model's parameters. */
+clmlp_status build_optimizer(clmlp_context *ctx, const train_options *options, clmlp_model *model,
+                             clmlp_optimizer **optimizer);
+
+#endif

@@ -1,0 +1,218 @@
+/* Parsing and help text of mlp-train's options, driven by one table. */
+#include "options.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_DATA_DIR "/usr/share/datasets/fashion-mnist"
+
+typedef enum option_kind {
+    KIND_FLAG,      /* int field set to 1, no value */
+    KIND_INTEGER,   /* long long field in [min, max] */
+    KIND_NUMBER,    /* double field in [min, max], finite; above min when min_exclusive */
+    KIND_TEXT       /* const char * field */
+} option_kind;
+
+typedef struct option_spec {
+    const char *name;
+    const char *value_name;   /* shown in --help, NULL for flags */
+    option_kind kind;
+    size_t offset;            /* of the field in train_options */
+    double min, max;
+    int min_exclusive;
+    const char *help;
+} option_spec;
+
+#define FIELD(f) offsetof(train_options, f)
+
+static const option_spec specs[] = {
+    {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch"},
+    {"--data", "DIR", KIND_TEXT, FIELD(data_dir), 0, 0, 0,
+     "folder with the Fashion-MNIST IDX files, gzip-compressed or raw"},
+    {"--epochs", "N", KIND_INTEGER, FIELD(epochs), 1, 1e6, 0, "number of epochs"},
+    {"--batch-size", "N", KIND_INTEGER, FIELD(batch_size), 1, 1 << 20, 0, "samples per batch"},
+    {"--lr", "X", KIND_NUMBER, FIELD(lr), 0, 1e6, 1, "learning rate"},
+    {"--hidden", "N", KIND_TEXT, FIELD(hidden), 0, 0, 0, "hidden units"},
+    {"--seed", "N", KIND_INTEGER, FIELD(seed), 0, 9.0e18, 0,
+     "seed of the initial weights and the shuffling"},
+    {"--device", "SEL", KIND_TEXT, FIELD(device), 0, 0, 0,
+     "OpenCL device as P:D indices or part of its name; without it, the CLMLP_DEVICE "
+     "variable, else the first GPU, else the first device"},
+    {"--metrics", "FILE", KIND_TEXT, FIELD(metrics_path), 0, 0, 0,
+     "write one CSV row per epoch: epoch,train_loss,val_loss,val_acc,seconds"},
+    {"--list-devices", NULL, KIND_FLAG, FIELD(list_devices), 0, 0, 0,
+     "list the OpenCL devices and exit"},
+    {"--help", NULL, KIND_FLAG, FIELD(help), 0, 0, 0, "show this help and exit"},
+};
+
+#define SPEC_COUNT (sizeof specs / sizeof specs[0])
+
+train_options default_options(void)
+{
+    return (train_options){
+        .model = "scratch",
+        .data_dir = DEFAULT_DATA_DIR,
+        .epochs = 10,
+        .batch_size = 256,
+        .lr = 0.1,
+        .hidden = "256",
+        .seed = 0,
+    };
+}
+
+static void format_default(const option_spec *spec, const train_options *d, char *text, size_t size)
+{
+    const char *base = (const char *)d;
+    text[0] = '\0';
+    switch (spec->kind) {
+    case KIND_FLAG:
+        break;
+    case KIND_INTEGER:
+        snprintf(text, size, " (default %lld)", *(const long long *)(base + spec->offset));
+        break;
+    case KIND_NUMBER:
+        snprintf(text, size, " (default %g)", *(const double *)(base + spec->offset));
+        break;
+    case KIND_TEXT: {
+        const char *value = *(const char *const *)(base + spec->offset);
+        if (value != NULL)
+            snprintf(text, size, " (default %s)", value);
+        break;
+    }
+    }
+}
+
+void print_usage(FILE *out)
+{
+    train_options d = default_options();
+    fprintf(out,
+            "usage: mlp-train [options]\n"
+            "\n"
+            "Trains a multilayer perceptron on Fashion-MNIST with OpenCL. Each epoch prints the\n"
+            "train loss, the validation loss and accuracy on the t10k files, its wall time in\n"
+            "seconds and the training samples per second.\n"
+            "\n"
+            "options:\n");
+    for (size_t i = 0; i < SPEC_COUNT; i++) {
+        char left[64], def[160];
+        snprintf(left, sizeof left, "%s%s%s", specs[i].name, specs[i].value_name ? " " : "",
+                 specs[i].value_name ? specs[i].value_name : "");
+        format_default(&specs[i], &d, def, sizeof def);
+        fprintf(out, "  %-20s %s%s\n", left, specs[i].help, def);
+    }
+    fprintf(out, "\nOptions take their value as \"--name value\" or \"--name=value\".\n");
+}
+
+static int usage_error(char *error, size_t size, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(error, size, format, args);
+    va_end(args);
+    return 1;
+}
+
+static int parse_value(const option_spec *spec, const char *text, train_options *o, char *error,
+                       size_t size)
+{
+    char *base = (char *)o;
+    char *end = NULL;
+    errno = 0;
+    if (spec->kind == KIND_TEXT) {
+        if (text[0] == '\0')
+            return usage_error(error, size, "%s needs a non-empty value", spec->name);
+        *(const char **)(base + spec->offset) = text;
+        return 0;
+    }
+
+    if (spec->kind == KIND_INTEGER) {
+        long long v = strtoll(text, &end, 10);
+        if (text[0] == '\0' || *end != '\0' || errno == ERANGE)
+            return usage_error(error, size, "%s expects a whole number, got \"%s\"", spec->name, text);
+        if ((double)v < spec->min || (double)v > spec->max)
+            return usage_error(error, size, "%s must be between %.0f and %.0f, got %s", spec->name,
+                               spec->min, spec->max, text);
+        *(long long *)(base + spec->offset) = v;
+        return 0;
+    }
+
+    double v = strtod(text, &end);
+    if (text[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v))
+        return usage_error(error, size, "%s expects a finite number, got \"%s\"", spec->name, text);
+    if (spec->min_exclusive ? !(v > spec->min) : !(v >= spec->min))
+        return usage_error(error, size, "%s must be %s %g, got %s", spec->name,
+                           spec->min_exclusive ? "greater than" : "at least", spec->min, text);
+    if (v > spec->max)
+        return usage_error(error, size, "%s must be at most %g, got %s", spec->name, spec->max, text);
+    *(double *)(base + spec->offset) = v;
+    return 0;
+}
+
+static const option_spec *find_spec(const char *name)
+{
+    for (size_t i = 0; i < SPEC_COUNT; i++)
+        if (strcmp(specs[i].name, name) == 0)
+            return &specs[i];
+    return NULL;
+}
+
+/* Checks values that depend on each other or on a fixed list of names. */
+static int validate(const train_options *o, char *error, size_t size)
+{
+    if (strcmp(o->model, "scratch") != 0)
+        return usage_error(error, size, "unknown model \"%s\" for --model; the models are: scratch",
+                           o->model);
+    char *end = NULL;
+    errno = 0;
+    long long hidden = strtoll(o->hidden, &end, 10);
+    if (*end != '\0' || errno == ERANGE || hidden < 1 || hidden > (1 << 20))
+        return usage_error(error, size, "--hidden expects a whole number from 1 to %d, got \"%s\"",
+                           1 << 20, o->hidden);
+    return 0;
+}
+
+int parse_options(int argc, char **argv, train_options *o, char *error, size_t size)
+{
+    *o = default_options();
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "-h") == 0)
+            arg = "--help";
+
+        /* Split "--name=value". */
+        char name[64];
+        const char *value = NULL;
+        const char *eq = strchr(arg, '=');
+        if (eq != NULL && (size_t)(eq - arg) < sizeof name) {
+            snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+            value = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", arg);
+        }
+
+        const option_spec *spec = find_spec(name);
+        if (spec == NULL)
+            return usage_error(error, size, "unknown option \"%s\"; run mlp-train --help for the "
+                               "list", arg);
+        if (spec->kind == KIND_FLAG) {
+            if (value != NULL)
+                return usage_error(error, size, "%s takes no value", spec->name);
+            *(int *)((char *)o + spec->offset) = 1;
+            continue;
+        }
+        if (value == NULL) {
+            if (i + 1 >= argc)
+                return usage_error(error, size, "%s needs a value (%s)", spec->name, spec->value_name);
+            value = argv[++i];
+        }
+        if (parse_value(spec, value, o, error, size) != 0)
+            return 1;
+    }
+    if (o->help || o->list_devices)
+        return 0;
+    return validate(o, error, size);
+}
