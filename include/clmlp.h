@@ -8,5 +8,6 @@
 #include "clmlp/tensor.h"
 #include "clmlp/autograd.h"
 #include "clmlp/ops.h"
+#include "clmlp/data.h"
 
 #endif
