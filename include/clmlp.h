@@ -12,5 +12,7 @@
 #include "clmlp/model.h"
 #include "clmlp/data.h"
 #include "clmlp/train.h"
+#include "clmlp/predict.h"
+#include "clmlp/io.h"
 
 #endif

@@ -29,6 +29,12 @@ typedef struct clmlp_epoch_stats {
  * then returns CLMLP_ERROR_CANCELLED. */
 typedef int (*clmlp_epoch_fn)(const clmlp_epoch_stats *stats, void *user_data);
 
+/* Called before every training batch. Returning nonzero stops training at
+ * that batch boundary: the epoch in progress is abandoned without an
+ * on_epoch call, and clmlp_fit returns CLMLP_ERROR_CANCELLED. It may read a
+ * flag that a signal handler sets. */
+typedef int (*clmlp_stop_fn)(void *user_data);
+
 typedef struct clmlp_fit_options {
     int epochs;                   /* train until this epoch, 1-based */
     int start_epoch;              /* first epoch to run, 1 unless resuming */
@@ -36,6 +42,7 @@ typedef struct clmlp_fit_options {
     uint64_t seed;                /* shuffling seed; epoch e uses stream e */
     clmlp_epoch_fn on_epoch;      /* may be NULL */
     void *user_data;
+    clmlp_stop_fn should_stop;    /* may be NULL; receives user_data */
 } clmlp_fit_options;
 
 /* Returns 10 epochs from epoch 1, batch 256, seed 0, no callback. */

@@ -47,14 +47,20 @@ static clmlp_status load_batch(clmlp_tape *tape, clmlp_dataset *data, size_t sta
 }
 
 /* Runs every batch of data through the model; with an optimizer, also
- * back-propagates and steps. Adds the sums into sums. */
+ * back-propagates and steps. Adds the sums into sums. options is NULL for
+ * evaluation; otherwise its should_stop hook runs before every batch. */
 static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
-                              clmlp_dataset *data, size_t batch_size, clmlp_tensor *sums)
+                              clmlp_dataset *data, size_t batch_size, clmlp_tensor *sums,
+                              const clmlp_fit_options *options)
 {
     size_t count = clmlp_dataset_count(data);
     clmlp_tape_set_recording(tape, optimizer != NULL);
 
     for (size_t start = 0; start < count; start += batch_size) {
+        if (options != NULL && options->should_stop != NULL &&
+            options->should_stop(options->user_data) != 0)
+            return clmlp_fail(CLMLP_ERROR_CANCELLED, "training stopped by the should_stop "
+                              "callback before the batch starting at sample %zu", start);
         size_t rows = count - start < batch_size ? count - start : batch_size;
         clmlp_tensor *x, *y, *logits, *loss;
         clmlp_status status = load_batch(tape, data, start, rows, &x, &y);
@@ -108,7 +114,7 @@ static clmlp_status evaluate_with(clmlp_model *model, clmlp_tape *tape, clmlp_te
     clmlp_model_set_training(model, false);
     clmlp_status status = clmlp_tensor_fill(sums, 0.0f);
     if (status == CLMLP_SUCCESS)
-        status = run_epoch(model, NULL, tape, data, batch_size, sums);
+        status = run_epoch(model, NULL, tape, data, batch_size, sums, NULL);
     clmlp_model_set_training(model, was_training);
     if (status == CLMLP_SUCCESS)
         status = read_sums(sums, loss, accuracy);
@@ -146,7 +152,7 @@ static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, c
         clmlp_model_set_training(model, true);
         CLMLP_TRY(clmlp_dataset_shuffle(train, o->seed, (uint64_t)epoch));
         CLMLP_TRY(clmlp_tensor_fill(sums, 0.0f));
-        clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, sums);
+        clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, sums, o);
         if (status != CLMLP_SUCCESS)
             return clmlp_fail_append(status, " in epoch %d", epoch);
         double unused_accuracy = 0;
