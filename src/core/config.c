@@ -2,6 +2,8 @@
 #include "core/config.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 clmlp_status clmlp_config_size(const cJSON *config, const char *what, const char *key, size_t min,
                                size_t max, size_t *value)
@@ -46,6 +48,21 @@ clmlp_status clmlp_config_add_number(cJSON *config, const char *key, double valu
     if (cJSON_AddNumberToObject(config, key, value) == NULL)
         return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory writing \"%s\"", key);
     return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_config_add_float(cJSON *config, const char *key, float value)
+{
+    /* Nine significant digits always read back as the same float. */
+    double shortest = value;
+    for (int digits = 1; digits <= 9; digits++) {
+        char text[32];
+        snprintf(text, sizeof text, "%.*g", digits, (double)value);
+        if ((float)strtod(text, NULL) == value) {
+            shortest = strtod(text, NULL);
+            break;
+        }
+    }
+    return clmlp_config_add_number(config, key, shortest);
 }
 
 clmlp_status clmlp_config_add_bool(cJSON *config, const char *key, bool value)

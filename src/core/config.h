@@ -30,6 +30,10 @@ clmlp_status clmlp_config_bool(const cJSON *config, const char *what, const char
  * when cJSON cannot allocate. */
 clmlp_status clmlp_config_add_number(cJSON *config, const char *key, double value);
 
+/* Adds a float as the shortest decimal that reads back as the same float,
+ * so 0.9f appears as 0.9 instead of 0.899999976158142. */
+clmlp_status clmlp_config_add_float(cJSON *config, const char *key, float value);
+
 /* Adds a boolean to a JSON object. */
 clmlp_status clmlp_config_add_bool(cJSON *config, const char *key, bool value);
 

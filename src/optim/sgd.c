@@ -63,10 +63,10 @@ static clmlp_status sgd_visit_state(clmlp_optimizer *opt, clmlp_optimizer_state_
 static clmlp_status sgd_write_config(const clmlp_optimizer *opt, cJSON *config)
 {
     const sgd_state *s = opt->state;
-    CLMLP_TRY(clmlp_config_add_number(config, "lr", (double)opt->lr));
-    CLMLP_TRY(clmlp_config_add_number(config, "momentum", (double)s->options.momentum));
-    CLMLP_TRY(clmlp_config_add_number(config, "dampening", (double)s->options.dampening));
-    CLMLP_TRY(clmlp_config_add_number(config, "weight_decay", (double)s->options.weight_decay));
+    CLMLP_TRY(clmlp_config_add_float(config, "lr", opt->lr));
+    CLMLP_TRY(clmlp_config_add_float(config, "momentum", s->options.momentum));
+    CLMLP_TRY(clmlp_config_add_float(config, "dampening", s->options.dampening));
+    CLMLP_TRY(clmlp_config_add_float(config, "weight_decay", s->options.weight_decay));
     return clmlp_config_add_bool(config, "nesterov", s->options.nesterov);
 }
 
