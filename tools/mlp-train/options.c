@@ -43,6 +43,14 @@ static const option_spec specs[] = {
      "variable, else the first GPU, else the first device"},
     {"--metrics", "FILE", KIND_TEXT, FIELD(metrics_path), 0, 0, 0,
      "write one CSV row per epoch: epoch,train_loss,val_loss,val_acc,seconds"},
+    {"--save", "FILE", KIND_TEXT, FIELD(save_path), 0, 0, 0,
+     "write a safetensors checkpoint of the model and optimizer after every epoch; on "
+     "SIGINT or SIGTERM, stop at the next batch and keep the last finished epoch's file"},
+    {"--load", "FILE", KIND_TEXT, FIELD(load_path), 0, 0, 0,
+     "continue training from a checkpoint's model, optimizer and epoch; --model, --hidden "
+     "and --lr come from the checkpoint"},
+    {"--eval-only", NULL, KIND_FLAG, FIELD(eval_only), 0, 0, 0,
+     "with --load, report the validation loss and accuracy without training"},
     {"--list-devices", NULL, KIND_FLAG, FIELD(list_devices), 0, 0, 0,
      "list the OpenCL devices and exit"},
     {"--help", NULL, KIND_FLAG, FIELD(help), 0, 0, 0, "show this help and exit"},
@@ -165,6 +173,8 @@ static int validate(const train_options *o, char *error, size_t size)
     if (strcmp(o->model, "scratch") != 0)
         return usage_error(error, size, "unknown model \"%s\" for --model; the models are: scratch",
                            o->model);
+    if (o->eval_only && o->load_path == NULL)
+        return usage_error(error, size, "--eval-only needs a checkpoint to evaluate: add --load FILE");
     char *end = NULL;
     errno = 0;
     long long hidden = strtoll(o->hidden, &end, 10);

@@ -18,6 +18,9 @@ typedef struct train_options {
     const char *metrics_path;  /* NULL: no CSV */
     int list_devices;
     int help;
+    const char *save_path;     /* NULL: no checkpoints */
+    const char *load_path;     /* NULL: a new model from the model options */
+    int eval_only;
 } train_options;
 
 /* Returns the defaults that --help prints. */
