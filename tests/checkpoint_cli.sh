@@ -1,8 +1,8 @@
 #!/bin/sh
-# mlp-train checkpoints end to end on Fashion-MNIST: --save then --eval-only
-# reports the same accuracy, damaged files are rejected with exit status 1,
-# and SIGINT or SIGTERM during an epoch leaves a loadable checkpoint of the
-# last finished epoch and exits with 130 or 143.
+# mlp-train checkpoints end to end on Fashion-MNIST. Training with --save
+# and then --eval-only report the same accuracy. Damaged files are rejected
+# with exit status 1. SIGINT or SIGTERM during an epoch leaves a loadable
+# checkpoint of the last finished epoch, and the exit status is 130 or 143.
 #
 # usage: checkpoint_cli.sh MLP_TRAIN
 set -u

@@ -146,34 +146,50 @@ static void assert_same_state(clmlp_optimizer *a, clmlp_optimizer *b, const char
         assert_same_tensor(slots_a.tensors[i], slots_b.tensors[i], what, i);
 }
 
+/* A model trained for one epoch and an untrained copy of the same shape,
+ * each with its own SGD with momentum. */
+typedef struct trained_pair {
+    clmlp_model *model, *copy;
+    clmlp_optimizer *optimizer, *copy_optimizer;
+} trained_pair;
+
+static void trained_pair_open(trained_pair *p, fixture *f)
+{
+    create_pair(f->ctx, 1, HIDDEN, &p->model, &p->optimizer);
+    create_pair(f->ctx, 2, HIDDEN, &p->copy, &p->copy_optimizer);
+    train_epochs(p->model, p->optimizer, f->data, 1, 1);
+}
+
+static void trained_pair_close(trained_pair *p)
+{
+    clmlp_optimizer_free(p->copy_optimizer);
+    clmlp_model_free(p->copy);
+    clmlp_optimizer_free(p->optimizer);
+    clmlp_model_free(p->model);
+}
+
 START_TEST(save_load_round_trip)
 {
     fixture f;
     fixture_open(&f, _i);
-    clmlp_model *model, *copy;
-    clmlp_optimizer *optimizer, *copy_optimizer;
-    create_pair(f.ctx, 1, HIDDEN, &model, &optimizer);
-    create_pair(f.ctx, 2, HIDDEN, &copy, &copy_optimizer);
-    train_epochs(model, optimizer, f.data, 1, 1);
+    trained_pair p;
+    trained_pair_open(&p, &f);
 
     clmlp_checkpoint_info info = {.epoch = 1, .train_loss = 0.75};
-    ck_assert_ok(clmlp_checkpoint_save(path, model, optimizer, &info));
+    ck_assert_ok(clmlp_checkpoint_save(path, p.model, p.optimizer, &info));
     clmlp_checkpoint_info loaded = {0};
-    ck_assert_ok(clmlp_checkpoint_load(path, copy, copy_optimizer, &loaded));
+    ck_assert_ok(clmlp_checkpoint_load(path, p.copy, p.copy_optimizer, &loaded));
     ck_assert_int_eq(loaded.epoch, 1);
     ck_assert_double_eq_tol(loaded.train_loss, 0.75, 1e-9);
-    assert_same_state(optimizer, copy_optimizer, "after loading");
+    assert_same_state(p.optimizer, p.copy_optimizer, "after loading");
 
     /* The momentum buffers and the step count came back too: one more epoch
      * on both gives the same weights. */
-    train_epochs(model, optimizer, f.data, 2, 2);
-    train_epochs(copy, copy_optimizer, f.data, 2, 2);
-    assert_same_state(optimizer, copy_optimizer, "after resuming");
+    train_epochs(p.model, p.optimizer, f.data, 2, 2);
+    train_epochs(p.copy, p.copy_optimizer, f.data, 2, 2);
+    assert_same_state(p.optimizer, p.copy_optimizer, "after resuming");
 
-    clmlp_optimizer_free(copy_optimizer);
-    clmlp_model_free(copy);
-    clmlp_optimizer_free(optimizer);
-    clmlp_model_free(model);
+    trained_pair_close(&p);
     fixture_close(&f);
 }
 END_TEST
@@ -375,22 +391,19 @@ START_TEST(transposed_state_round_trip)
 {
     fixture f;
     fixture_open(&f, _i);
-    clmlp_model *model, *copy;
-    clmlp_optimizer *optimizer, *copy_optimizer;
-    create_pair(f.ctx, 1, HIDDEN, &model, &optimizer);
-    create_pair(f.ctx, 2, HIDDEN, &copy, &copy_optimizer);
-    train_epochs(model, optimizer, f.data, 1, 1);
-    clmlp_model_ops ops = *model->ops;
+    trained_pair p;
+    trained_pair_open(&p, &f);
+    clmlp_model_ops ops = *p.model->ops;
     ops.visit_state = visit_transposed;
-    model->ops = &ops;
-    copy->ops = &ops;
-    ck_assert_ok(clmlp_checkpoint_save(path, model, optimizer, NULL));
+    p.model->ops = &ops;
+    p.copy->ops = &ops;
+    ck_assert_ok(clmlp_checkpoint_save(path, p.model, p.optimizer, NULL));
 
-    /* The file holds W1 as [hidden, inputs], the transpose of the device
+    /* The file contains W1 as [hidden, inputs], the transpose of the device
      * tensor, and so does its momentum. */
     clmlp_safetensors *st;
     ck_assert_ok(clmlp_safetensors_open(path, &st));
-    float *w1 = read_tensor(model->params[0]);
+    float *w1 = read_tensor(p.model->params[0]);
     float stored[FEATURES * HIDDEN];
     const clmlp_st_tensor *t = clmlp_safetensors_find(st, "W1");
     ck_assert_uint_eq(t->shape[0], HIDDEN);
@@ -403,13 +416,10 @@ START_TEST(transposed_state_round_trip)
     clmlp_safetensors_close(st);
     free(w1);
 
-    ck_assert_ok(clmlp_checkpoint_load(path, copy, copy_optimizer, NULL));
-    assert_same_state(optimizer, copy_optimizer, "transposed");
+    ck_assert_ok(clmlp_checkpoint_load(path, p.copy, p.copy_optimizer, NULL));
+    assert_same_state(p.optimizer, p.copy_optimizer, "transposed");
 
-    clmlp_optimizer_free(copy_optimizer);
-    clmlp_model_free(copy);
-    clmlp_optimizer_free(optimizer);
-    clmlp_model_free(model);
+    trained_pair_close(&p);
     fixture_close(&f);
 }
 END_TEST

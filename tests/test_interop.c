@@ -118,7 +118,7 @@ int main(void)
     tcase_add_unchecked_fixture(tc, read_expected, NULL);
     add_device_test(tc, pytorch_weights_in_scratch_mlp);
 
-    /* The registry answers CLMLP_ERROR_UNSUPPORTED, before touching the
+    /* The registry returns CLMLP_ERROR_UNSUPPORTED, before touching the
      * context, for a family that this build cannot create. */
     clmlp_model *probe = NULL;
     if (clmlp_model_from_config(NULL, "concise", NULL, &probe) == CLMLP_ERROR_UNSUPPORTED)
