@@ -136,7 +136,7 @@ clmlp_status clmlp_evaluate(clmlp_model *model, clmlp_dataset *data, size_t batc
 
 static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
                                clmlp_tensor *sums, clmlp_dataset *train, clmlp_dataset *val,
-                               const clmlp_fit_options *o)
+                               const clmlp_fit_options *o, clmlp_ticker *ticker)
 {
     for (int epoch = o->start_epoch; epoch <= o->epochs; epoch++) {
         double started = clmlp_now_seconds();
@@ -145,12 +145,11 @@ static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, c
         clmlp_model_set_training(model, true);
         CLMLP_TRY(clmlp_dataset_shuffle(train, o->seed, (uint64_t)epoch));
         CLMLP_TRY(clmlp_tensor_fill(sums, 0.0f));
-        size_t count = clmlp_dataset_count(train);
-        clmlp_ticker ticker;
-        clmlp_ticker_start(&ticker, o, epoch, sums, (count + o->batch_size - 1) / o->batch_size,
-                           count);
-        clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, sums, &ticker);
-        clmlp_ticker_stop(&ticker);
+        clmlp_ticker_start(ticker, epoch);
+        clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, sums, ticker);
+        if (status == CLMLP_SUCCESS)
+            status = clmlp_ticker_finish(ticker);
+        clmlp_ticker_stop(ticker);
         if (status == CLMLP_ERROR_CANCELLED)
             return status;
         if (status != CLMLP_SUCCESS)
@@ -193,11 +192,15 @@ clmlp_status clmlp_fit(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_dat
     clmlp_tape *tape = NULL;
     clmlp_tensor *sums = NULL;
     size_t three = 3;
+    size_t count = clmlp_dataset_count(train);
+    clmlp_ticker ticker;
     clmlp_status status = clmlp_tape_create(model->ctx, &tape);
     if (status == CLMLP_SUCCESS)
         status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &three, &sums);
-    if (status == CLMLP_SUCCESS)
-        status = fit_epochs(model, optimizer, tape, sums, train, val, &o);
+    if (status == CLMLP_SUCCESS) {
+        clmlp_ticker_init(&ticker, &o, sums, (count + o.batch_size - 1) / o.batch_size, count);
+        status = fit_epochs(model, optimizer, tape, sums, train, val, &o, &ticker);
+    }
     clmlp_tensor_free(sums);
     clmlp_tape_free(tape);
     return status;

@@ -1,5 +1,8 @@
-/* Progress reports inside a training pass: a small read of the running sums
- * per interval, polled after each batch instead of waited for. */
+/* Progress reports inside a training pass. The host usually enqueues an
+ * epoch's batches well before the device runs them, so the ticker enqueues
+ * a small read of the running sums every few batches and reports each read
+ * once the device has reached it, both while the host enqueues and while it
+ * waits for the epoch to finish. */
 #ifndef CLMLP_TRAIN_PROGRESS_H
 #define CLMLP_TRAIN_PROGRESS_H
 
@@ -8,34 +11,54 @@
 #include "clmlp/train.h"
 #include "tensor/tensor.h"
 
+/* Reads in flight at once; with more, the host waits for the oldest. */
+#define CLMLP_TICKER_READS 32
+
+typedef struct clmlp_ticker_read {
+    cl_event done;
+    float values[3];          /* loss sum, correct count, rows */
+    size_t batch;             /* batches finished when the read runs */
+    size_t samples;
+} clmlp_ticker_read;
+
 typedef struct clmlp_ticker {
     clmlp_progress_fn callback;
     void *user_data;
-    double interval;          /* seconds */
-    clmlp_tensor *sums;       /* loss sum, correct count, rows, on the device */
+    double interval;          /* seconds between reports */
+    clmlp_tensor *sums;
 
-    clmlp_progress report;    /* the fields known before the read */
+    size_t stride;            /* batches between reads, from the measured speed */
+    size_t next_batch;        /* enqueue a read after this batch */
+    clmlp_progress report;
     double started;           /* epoch start, CLOCK_MONOTONIC seconds */
-    double next_read;         /* when to enqueue the next read */
-    cl_event read_done;       /* the pending read, or NULL */
-    float values[3];          /* destination of the pending read */
+    double last_time;         /* time and batch of the last report, for the speed */
+    size_t last_batch;
+
+    clmlp_ticker_read reads[CLMLP_TICKER_READS];   /* a ring, oldest at first */
+    size_t first, count;
 } clmlp_ticker;
 
 /* Returns CLOCK_MONOTONIC time in seconds. */
 double clmlp_now_seconds(void);
 
-/* Starts a training pass of batches batches and samples samples. Reports
- * nothing when callback is NULL. */
-void clmlp_ticker_start(clmlp_ticker *ticker, const clmlp_fit_options *options, int epoch,
-                        clmlp_tensor *sums, size_t batches, size_t samples);
+/* Sets up reports for passes of batches batches and samples samples over
+ * sums. Reports nothing when options->on_progress is NULL. */
+void clmlp_ticker_init(clmlp_ticker *ticker, const clmlp_fit_options *options, clmlp_tensor *sums,
+                       size_t batches, size_t samples);
 
-/* Notes that batch batches (1-based) ending at sample samples has been
- * enqueued: reports a finished read, and enqueues a new one when the
- * interval has passed. Returns CLMLP_ERROR_CANCELLED when the callback asks
- * to stop. */
+/* Starts the pass of epoch, keeping the read stride learned so far. */
+void clmlp_ticker_start(clmlp_ticker *ticker, int epoch);
+
+/* Notes that batch (1-based), ending at sample samples, has been enqueued:
+ * reports the newest finished read and enqueues a new one every stride
+ * batches. Returns CLMLP_ERROR_CANCELLED when the callback asks to stop. */
 clmlp_status clmlp_ticker_batch(clmlp_ticker *ticker, size_t batch, size_t samples);
 
-/* Waits for a pending read and releases it without reporting. */
+/* Waits for the pending reads in order and reports each, so that progress
+ * keeps moving while the device finishes the pass. */
+clmlp_status clmlp_ticker_finish(clmlp_ticker *ticker);
+
+/* Waits for the pending reads and releases them without reporting. */
 void clmlp_ticker_stop(clmlp_ticker *ticker);
 
 #endif
