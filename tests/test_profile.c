@@ -137,8 +137,8 @@ START_TEST(progress_reports_during_epoch)
     fit.on_progress = log_progress;
     fit.on_epoch = reset_batch;
     fit.user_data = &log;
-    /* A tiny interval asks for a read after every batch, so reports come
-     * whenever a read has finished. */
+    /* With a tiny interval, the measured speed soon sets a read after every
+     * batch. */
     fit.progress_interval = 1e-9;
     ck_assert_ok(clmlp_fit(r.model, r.optimizer, r.data, NULL, &fit));
     ck_assert_int_gt(log.calls, 1);

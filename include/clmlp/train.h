@@ -44,8 +44,8 @@ typedef struct clmlp_progress {
     double seconds_left;          /* estimate for the rest of the pass, evaluation excluded */
 } clmlp_progress;
 
-/* Called during an epoch at most once per progress interval. Returning
- * nonzero stops training, and clmlp_fit then returns CLMLP_ERROR_CANCELLED. */
+/* Called during an epoch, about once per progress interval. Returning nonzero
+ * stops training, and clmlp_fit then returns CLMLP_ERROR_CANCELLED. */
 typedef int (*clmlp_progress_fn)(const clmlp_progress *progress, void *user_data);
 
 typedef struct clmlp_fit_options {
@@ -55,10 +55,11 @@ typedef struct clmlp_fit_options {
     uint64_t seed;                /* shuffling seed; epoch e uses stream e */
     clmlp_epoch_fn on_epoch;      /* may be NULL */
     void *user_data;              /* passed to on_epoch and on_progress */
-    /* May be NULL. clmlp_fit reads the three running sums from the device
-     * once per interval, without waiting for the queue unless the host is
-     * more than an interval ahead of the device, and calls on_progress when
-     * that read has finished. */
+    /* May be NULL. clmlp_fit queues a small read of the running sums every
+     * few batches, spaced by the measured speed to about one interval of
+     * device time, and calls on_progress as the device finishes each read.
+     * The host waits only when 32 reads are pending, and at the end of the
+     * epoch, where it reports the remaining reads as they finish. */
     clmlp_progress_fn on_progress;
     double progress_interval;     /* seconds between calls; 0 means 0.5 */
 } clmlp_fit_options;

@@ -27,7 +27,7 @@ struct clmlp_profile {
     size_t pending_capacity;
 };
 
-/* Grows *items (of item_size bytes each) so that it holds at least one more. */
+/* Grows *items (of item_size bytes each) to room for at least count + 1. */
 static clmlp_status reserve(void **items, size_t *capacity, size_t count, size_t item_size)
 {
     if (count < *capacity)

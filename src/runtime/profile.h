@@ -1,6 +1,6 @@
-/* Internal side of event profiling: the launch helpers and the GEMM wrappers
- * hand each command's event to the context's table, which resolves the
- * timestamps in batches so the queue never waits on a single command. */
+/* Internal side of event profiling. The launch helpers and the GEMM wrappers
+ * hand each command's event to the context's table. The table resolves the
+ * timestamps in batches, and waits only when 65536 events are pending. */
 #ifndef CLMLP_RUNTIME_PROFILE_H
 #define CLMLP_RUNTIME_PROFILE_H
 

@@ -42,8 +42,8 @@ static clmlp_status load_batch(clmlp_tape *tape, clmlp_dataset *data, size_t sta
 }
 
 /* Runs every batch of data through the model; with an optimizer, also
- * back-propagates and steps. Adds the sums into sums, and tells ticker (may
- * be NULL) about each batch. */
+ * back-propagates and steps. Adds the sums into sums, and passes each batch
+ * to ticker (may be NULL). */
 static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
                               clmlp_dataset *data, size_t batch_size, clmlp_tensor *sums,
                               clmlp_ticker *ticker)

@@ -1,8 +1,7 @@
 /* Progress reports inside a training pass. The host usually enqueues an
- * epoch's batches well before the device runs them, so the ticker enqueues
- * a small read of the running sums every few batches and reports each read
- * once the device has reached it, both while the host enqueues and while it
- * waits for the epoch to finish. */
+ * epoch's batches well before the device runs them. So the ticker enqueues a
+ * small read of the running sums every few batches, and reports each read
+ * once the device has reached it. */
 #ifndef CLMLP_TRAIN_PROGRESS_H
 #define CLMLP_TRAIN_PROGRESS_H
 

@@ -6,7 +6,11 @@
 
 static const char *device_type(const clmlp_device_info *d)
 {
-    return d->is_gpu ? "GPU" : d->is_cpu ? "CPU" : "other";
+    if (d->is_gpu)
+        return "GPU";
+    if (d->is_cpu)
+        return "CPU";
+    return "other";
 }
 
 /* Writes bytes in binary units, such as "15.6 GiB". */

@@ -132,7 +132,12 @@ typedef enum curve_field { TRAIN_LOSS, VAL_LOSS, VAL_ACCURACY } curve_field;
 
 static double field_value(const clmlp_epoch_stats *s, curve_field field)
 {
-    return field == TRAIN_LOSS ? s->train_loss : field == VAL_LOSS ? s->val_loss : s->val_accuracy;
+    switch (field) {
+    case TRAIN_LOSS: return s->train_loss;
+    case VAL_LOSS: return s->val_loss;
+    case VAL_ACCURACY: break;
+    }
+    return s->val_accuracy;
 }
 
 /* Draws one curve as a polyline with a dot on every epoch. */

@@ -1,5 +1,5 @@
-/* What mlp-train prints while it trains: a progress line redrawn in place on
- * a terminal, one summary line per epoch, or only the final result. */
+/* Training output of mlp-train: a progress line redrawn in place on a
+ * terminal, one summary line per epoch, or only the final result. */
 #ifndef MLP_TRAIN_PROGRESS_H
 #define MLP_TRAIN_PROGRESS_H
 
@@ -24,8 +24,8 @@ void format_epoch_line(char *line, size_t size, const clmlp_epoch_stats *stats);
  * running loss, the speed and the time left in the epoch. */
 void draw_progress(FILE *out, const clmlp_progress *progress);
 
-/* Prints an epoch's summary line on out as mode asks, replacing the progress
- * line on a terminal. Prints nothing in quiet mode. */
+/* Prints an epoch's summary line on out in the given mode, replacing the
+ * progress line on a terminal. Prints nothing in quiet mode. */
 void print_epoch(FILE *out, output_mode mode, const clmlp_epoch_stats *stats);
 
 #endif
