@@ -5,6 +5,7 @@
 
 #include "clmlp/status.h"
 #include "clmlp/runtime.h"
+#include "clmlp/profile.h"
 #include "clmlp/tensor.h"
 #include "clmlp/autograd.h"
 #include "clmlp/ops.h"

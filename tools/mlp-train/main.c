@@ -9,7 +9,11 @@
 
 #include "clmlp.h"
 #include "build_model.h"
+#include "device_list.h"
 #include "options.h"
+#include "plot_svg.h"
+#include "profile_report.h"
+#include "progress.h"
 #include "stop_signal.h"
 
 #define CLASSES 10
@@ -22,22 +26,8 @@ static int fail(const char *what)
 
 static int list_devices(void)
 {
-    clmlp_device_info *devices = NULL;
-    size_t count = 0;
-    if (clmlp_list_devices(&devices, &count) != CLMLP_SUCCESS)
+    if (print_devices(stdout) != CLMLP_SUCCESS)
         return fail("cannot list OpenCL devices");
-
-    clmlp_device_info chosen;
-    int have_default = clmlp_select_device(NULL, &chosen) == CLMLP_SUCCESS;
-    for (size_t i = 0; i < count; i++) {
-        const clmlp_device_info *d = &devices[i];
-        int is_default = have_default && d->platform_index == chosen.platform_index &&
-                         d->device_index == chosen.device_index;
-        printf("%u:%u  %s  [%s]  %s%s\n", d->platform_index, d->device_index, d->device_name,
-               d->platform_name, d->is_gpu ? "GPU" : d->is_cpu ? "CPU" : "other",
-               is_default ? "  (default)" : "");
-    }
-    free(devices);
     return 0;
 }
 
@@ -50,7 +40,36 @@ typedef struct run_state {
     clmlp_optimizer *optimizer;
     int save_failed;
     int saved_epoch;               /* last epoch written to save_path, 0 for none */
+    output_mode mode;
+    const char *plot_path;
+    char plot_title[192];
+    int plot_failed;               /* errno of the failed chart write */
+    clmlp_epoch_stats *history;    /* every finished epoch, for the chart and --quiet */
+    size_t history_count;
+    size_t history_capacity;
 } run_state;
+
+static int on_progress(const clmlp_progress *p, void *user_data)
+{
+    (void)user_data;
+    draw_progress(stdout, p);
+    return 0;
+}
+
+/* Appends s to the history; returns nonzero when out of memory. */
+static int remember_epoch(run_state *state, const clmlp_epoch_stats *s)
+{
+    if (state->history_count == state->history_capacity) {
+        size_t grown = state->history_capacity ? state->history_capacity * 2 : 16;
+        clmlp_epoch_stats *bigger = realloc(state->history, grown * sizeof *bigger);
+        if (bigger == NULL)
+            return ENOMEM;
+        state->history = bigger;
+        state->history_capacity = grown;
+    }
+    state->history[state->history_count++] = *s;
+    return 0;
+}
 
 /* Writes one CSV row; an unknown train loss (NAN) leaves its field empty. */
 static int write_metrics_row(run_state *state, int epoch, double train_loss, double val_loss,
@@ -82,10 +101,13 @@ static int on_epoch(const clmlp_epoch_stats *s, void *user_data)
         state->saved_epoch = s->epoch;
     }
 
-    printf("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  %.2f s  %.0f samples/s\n",
-           s->epoch, s->epochs, s->train_loss, s->val_loss, s->val_accuracy, s->seconds,
-           s->samples_per_second);
-    fflush(stdout);
+    print_epoch(stdout, state->mode, s);
+    state->plot_failed = remember_epoch(state, s);
+    if (state->plot_failed == 0 && state->plot_path != NULL)
+        state->plot_failed = plot_svg_write(state->plot_path, state->plot_title, state->history,
+                                            state->history_count);
+    if (state->plot_failed != 0)
+        return 1;
 
     if (state->metrics != NULL)
         return write_metrics_row(state, s->epoch, s->train_loss, s->val_loss, s->val_accuracy,
@@ -157,6 +179,9 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
     fit.seed = (uint64_t)o->seed;
     fit.on_epoch = on_epoch;
     fit.should_stop = should_stop;
+    if (state->mode == OUTPUT_TERMINAL)
+        fit.on_progress = on_progress;
+    fit.progress_interval = o->progress_every;
     fit.user_data = state;
     if (fit.start_epoch > fit.epochs) {
         printf("the checkpoint has finished epoch %d of --epochs %d; nothing to train\n",
@@ -170,8 +195,14 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
 
     clmlp_status status = clmlp_fit(state->model, state->optimizer, train_data, val_data, &fit);
     int signo = stop_signal_received();
-    if (status == CLMLP_SUCCESS && signo == 0)
+    if (status == CLMLP_SUCCESS && signo == 0) {
+        if (state->mode == OUTPUT_QUIET && state->history_count > 0) {
+            char line[256];
+            format_epoch_line(line, sizeof line, &state->history[state->history_count - 1]);
+            printf("%s\n", line);
+        }
         return 0;
+    }
     if (signo != 0 && !state->save_failed && !state->write_failed) {
         fprintf(stderr, "mlp-train: stopped by %s", signo == SIGINT ? "SIGINT" : "SIGTERM");
         if (state->save_path != NULL && state->saved_epoch > 0)
@@ -184,6 +215,9 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
                 strerror(state->write_failed));
     else if (state->save_failed)
         fail("cannot save the checkpoint");
+    else if (state->plot_failed)
+        fprintf(stderr, "mlp-train: error: cannot write the chart %s: %s\n",
+                o->plot_path ? o->plot_path : "(in memory)", strerror(state->plot_failed));
     else
         fail("training failed");
     return 1;
@@ -195,7 +229,11 @@ static int train(const train_options *o)
     clmlp_context *ctx = NULL;
     clmlp_mnist train_split = {0}, val_split = {0};
     clmlp_dataset *train_data = NULL, *val_data = NULL;
-    run_state state = {.metrics_path = o->metrics_path, .save_path = o->save_path};
+    run_state state = {.metrics_path = o->metrics_path, .save_path = o->save_path,
+                       .plot_path = o->plot_path, .mode = output_mode_for(o->quiet, stdout)};
+    snprintf(state.plot_title, sizeof state.plot_title,
+             "mlp-train: %s MLP, hidden %s, batch %lld, lr %g", o->model, o->hidden,
+             o->batch_size, o->lr);
     clmlp_checkpoint_info info = {.epoch = 0, .train_loss = NAN};
 
     const char *device = o->device ? o->device : clmlp_device_from_environment();
@@ -208,12 +246,16 @@ static int train(const train_options *o)
         fail("cannot load the validation data");
         goto done;
     }
-    if (clmlp_context_create(device, &ctx) != CLMLP_SUCCESS) {
+    clmlp_context_options context_options = clmlp_context_default();
+    context_options.device = device;
+    context_options.profiling = o->profile;
+    if (clmlp_context_create_with(&context_options, &ctx) != CLMLP_SUCCESS) {
         fail("cannot create an OpenCL context");
         goto done;
     }
-    printf("device %s (%s)\n", clmlp_context_device(ctx)->device_name,
-           clmlp_context_device(ctx)->platform_name);
+    if (state.mode != OUTPUT_QUIET)
+        printf("device %s (%s)\n", clmlp_context_device(ctx)->device_name,
+               clmlp_context_device(ctx)->platform_name);
 
     if ((!o->eval_only && clmlp_dataset_create(ctx, &train_split, &train_data) != CLMLP_SUCCESS) ||
         clmlp_dataset_create(ctx, &val_split, &val_data) != CLMLP_SUCCESS) {
@@ -237,6 +279,8 @@ static int train(const train_options *o)
         rc = evaluate_checkpoint(&state, o, val_data, &info);
     else
         rc = fit_model(&state, o, train_data, val_data, &info);
+    if (rc == 0 && o->profile && print_profile(stdout, ctx) != CLMLP_SUCCESS)
+        rc = fail("cannot read the profile");
 
 done:
     if (state.metrics != NULL && fclose(state.metrics) != 0 && rc == 0) {
@@ -244,6 +288,7 @@ done:
                 strerror(errno));
         rc = 1;
     }
+    free(state.history);
     clmlp_optimizer_free(state.optimizer);
     clmlp_model_free(state.model);
     clmlp_dataset_free(train_data);
