@@ -11,6 +11,7 @@
 #include "clmlp/ops.h"
 #include "clmlp/optim.h"
 #include "clmlp/model.h"
+#include "clmlp/nn.h"
 #include "clmlp/data.h"
 #include "clmlp/train.h"
 #include "clmlp/predict.h"

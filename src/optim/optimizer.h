@@ -31,6 +31,12 @@ struct clmlp_optimizer {
     float lr;
     uint64_t step_count;         /* steps taken so far */
     void *state;                 /* algorithm-specific */
+
+    /* Per-parameter state tensors: slot s of parameter i is
+     * state_tensors[i * state_slots + s]. Owned. */
+    clmlp_tensor **state_tensors;
+    size_t state_slots;
+    const char *const *state_names;   /* state_slots static names */
 };
 
 /* Fills the common fields after checking the parameter list. */
@@ -49,5 +55,14 @@ clmlp_status clmlp_optimizer_from_config(clmlp_context *ctx, const char *name,
  * "nesterov"}; missing keys keep clmlp_sgd_default()'s values. */
 clmlp_status clmlp_sgd_from_config(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
                                    const cJSON *config, clmlp_optimizer **optimizer);
+/* Visits every state tensor of clmlp_optimizer_alloc_state, parameter by
+ * parameter; it serves as the visit_state hook of SGD and Adam. */
+clmlp_status clmlp_optimizer_visit_state_tensors(clmlp_optimizer *optimizer,
+                                                 clmlp_optimizer_state_fn fn, void *user_data);
+
+/* Creates zero-filled state tensors shaped like each parameter, slots per
+ * parameter, named by names (static strings). */
+clmlp_status clmlp_optimizer_alloc_state(clmlp_optimizer *optimizer, size_t slots,
+                                         const char *const *names);
 
 #endif

@@ -1,13 +1,76 @@
-/* Model and optimizer construction from mlp-train's options. */
+/* Model, optimizer and task construction from mlp-train's options. */
 #include "build_model.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+clmlp_loss_kind task_loss(const train_options *o)
+{
+    if (o->positive_classes == NULL)
+        return CLMLP_LOSS_CROSS_ENTROPY;
+    return o->sigmoid ? CLMLP_LOSS_BCE : CLMLP_LOSS_BCE_WITH_LOGITS;
+}
+
+size_t task_outputs(const train_options *o, size_t classes)
+{
+    return o->positive_classes == NULL ? classes : 1;
+}
+
+clmlp_status apply_task_labels(const train_options *o, clmlp_dataset *dataset)
+{
+    if (o->positive_classes == NULL)
+        return CLMLP_SUCCESS;
+    long long positives[MAX_LIST_ITEMS];
+    size_t count = 0;
+    int map[10] = {0};
+    /* options.c has already checked the list. */
+    parse_number_list(o->positive_classes, 0, 9, positives, &count);
+    for (size_t i = 0; i < count; i++)
+        map[positives[i]] = 1;
+    return clmlp_dataset_set_label_map(dataset, map, 10);
+}
+
+static clmlp_status build_fc(clmlp_context *ctx, const train_options *o, size_t inputs,
+                             size_t outputs, clmlp_model **model)
+{
+    long long hidden[MAX_LIST_ITEMS];
+    size_t count = 0;
+    parse_number_list(o->hidden, 1, 1 << 20, hidden, &count);
+    size_t sizes[MAX_LIST_ITEMS + 1];
+    for (size_t i = 0; i < count; i++)
+        sizes[i] = (size_t)hidden[i];
+    sizes[count] = outputs;
+
+    clmlp_fc_options fc = clmlp_fc_default();
+    clmlp_status status = clmlp_activation_parse(o->activation, &fc.activation);
+    if (status != CLMLP_SUCCESS)
+        return status;
+    fc.inputs = inputs;
+    fc.sizes = sizes;
+    fc.size_count = count + 1;
+    fc.batch_norm = o->batch_norm != 0;
+    fc.dropout = (float)o->dropout;
+    fc.sigmoid = o->sigmoid != 0;
+    fc.seed = (uint64_t)o->seed;
+    return clmlp_fc_create(ctx, &fc, model);
+}
 
 clmlp_status build_model(clmlp_context *ctx, const train_options *o, size_t inputs, size_t classes,
                          clmlp_model **model)
 {
+    size_t outputs = task_outputs(o, classes);
     size_t hidden = (size_t)strtoull(o->hidden, NULL, 10);
-    return clmlp_scratch_mlp_create(ctx, inputs, hidden, classes, (uint64_t)o->seed, model);
+    if (strcmp(o->model, "fc") == 0)
+        return build_fc(ctx, o, inputs, outputs, model);
+    if (strcmp(o->model, "concise") != 0)
+        return clmlp_scratch_mlp_create(ctx, inputs, hidden, outputs, (uint64_t)o->seed, model);
+
+    clmlp_status status = clmlp_concise_mlp_create(ctx, hidden, outputs, (uint64_t)o->seed, model);
+    /* The optimizer needs the lazy layers' parameters before training starts. */
+    size_t input_shape[2] = {1, inputs};
+    if (status == CLMLP_SUCCESS)
+        status = clmlp_module_materialize(clmlp_model_module(*model), 2, input_shape);
+    return status;
 }
 
 clmlp_status build_optimizer(clmlp_context *ctx, const train_options *o, clmlp_model *model,
@@ -19,7 +82,17 @@ clmlp_status build_optimizer(clmlp_context *ctx, const train_options *o, clmlp_m
     if (status != CLMLP_SUCCESS)
         return status;
 
-    clmlp_sgd_options sgd = clmlp_sgd_default();
-    sgd.lr = (float)o->lr;
-    return clmlp_sgd_create(ctx, params, count, &sgd, optimizer);
+    if (strcmp(o->optimizer, "sgd") == 0) {
+        clmlp_sgd_options sgd = clmlp_sgd_default();
+        sgd.lr = (float)o->lr;
+        sgd.momentum = (float)o->momentum;
+        sgd.weight_decay = (float)o->weight_decay;
+        return clmlp_sgd_create(ctx, params, count, &sgd, optimizer);
+    }
+    clmlp_adam_options adam = clmlp_adam_default();
+    adam.lr = (float)o->lr;
+    adam.weight_decay = (float)o->weight_decay;
+    if (strcmp(o->optimizer, "adamw") == 0)
+        return clmlp_adamw_create(ctx, params, count, &adam, optimizer);
+    return clmlp_adam_create(ctx, params, count, &adam, optimizer);
 }

@@ -183,6 +183,7 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
         fit.on_progress = on_progress;
     fit.progress_interval = o->progress_every;
     fit.user_data = state;
+    fit.loss = task_loss(o);
     if (fit.start_epoch > fit.epochs) {
         printf("the checkpoint has finished epoch %d of --epochs %d; nothing to train\n",
                info->epoch, fit.epochs);
@@ -260,6 +261,11 @@ static int train(const train_options *o)
     if ((!o->eval_only && clmlp_dataset_create(ctx, &train_split, &train_data) != CLMLP_SUCCESS) ||
         clmlp_dataset_create(ctx, &val_split, &val_data) != CLMLP_SUCCESS) {
         fail("cannot upload the dataset");
+        goto done;
+    }
+    if ((train_data != NULL && apply_task_labels(o, train_data) != CLMLP_SUCCESS) ||
+        apply_task_labels(o, val_data) != CLMLP_SUCCESS) {
+        fail("cannot set the binary labels");
         goto done;
     }
     if (create_model(ctx, o, clmlp_dataset_features(val_data), &state, &info) != 0)

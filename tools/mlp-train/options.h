@@ -20,12 +20,28 @@ typedef struct train_options {
     int quiet;
     double progress_every;     /* seconds between progress line updates */
     int profile;
+    const char *activation;    /* fc activation name */
+    int batch_norm;            /* fc: BatchNorm1d before each hidden activation */
+    double dropout;            /* fc: dropout probability, 0 for none */
+    int sigmoid;               /* fc: Sigmoid output trained with binary cross-entropy */
+    const char *positive_classes;  /* "5,7,9": a binary task; NULL for all classes */
+    const char *optimizer;     /* sgd, adam or adamw */
+    double momentum;           /* SGD momentum */
+    double weight_decay;
     int list_devices;
     int help;
     const char *save_path;     /* NULL: no checkpoints */
     const char *load_path;     /* NULL: a new model from the model options */
     int eval_only;
 } train_options;
+
+#define MAX_LIST_ITEMS 64
+
+/* Parses a comma-separated list of whole numbers from min to max into
+ * values (at most MAX_LIST_ITEMS). Returns nonzero on an empty list, an
+ * empty item or a number out of range. */
+int parse_number_list(const char *text, long long min, long long max, long long *values,
+                      size_t *count);
 
 /* Returns the defaults that --help prints. */
 train_options default_options(void);
