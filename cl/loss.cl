@@ -48,12 +48,14 @@ __kernel void cross_entropy_backward(const uint n, const uint rows, const uint c
 }
 
 // totals[0] += loss[0] * rows, totals[1] += rows whose argmax equals the
-// label, totals[2] += rows. One work-item; argmax takes the first maximum.
+// label, totals[2] += rows. totals[3] is step + 1 of the first step whose
+// loss is NaN or infinite, and stays 0 while every loss is finite. One
+// work-item; argmax takes the first maximum.
 __kernel void accumulate_metrics(const uint rows, const uint classes,
                                  __global const float *logits, const uint logits_offset,
                                  __global const int *labels, const uint labels_offset,
                                  __global const float *loss, const uint loss_offset,
-                                 __global float *totals)
+                                 const uint step, __global float *totals)
 {
     if (get_global_id(0) != 0)
         return;
@@ -67,6 +69,8 @@ __kernel void accumulate_metrics(const uint rows, const uint classes,
         if ((int)best == labels[labels_offset + b])
             correct++;
     }
+    if (!isfinite(loss[loss_offset]) && totals[3] == 0.0f)
+        totals[3] = (float)step + 1.0f;
     totals[0] += loss[loss_offset] * (float)rows;
     totals[1] += (float)correct;
     totals[2] += (float)rows;

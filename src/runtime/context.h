@@ -43,6 +43,11 @@ struct clmlp_context {
     size_t bytes_in_use;       /* device bytes held by live tensors */
     size_t bytes_pooled;       /* device bytes parked in the pool */
     size_t peak_bytes;
+
+    /* Test hook for fault injection: when positive, counts buffer creations
+     * in the pool down, and the one that brings it to zero fails with
+     * CL_MEM_OBJECT_ALLOCATION_FAILURE instead of calling clCreateBuffer. */
+    size_t fail_buffer_countdown;
 };
 
 /* Looks up a kernel by its name in any program, creating it on first use. */

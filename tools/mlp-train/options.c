@@ -165,6 +165,10 @@ static int validate(const train_options *o, char *error, size_t size)
     if (strcmp(o->model, "scratch") != 0)
         return usage_error(error, size, "unknown model \"%s\" for --model; the models are: scratch",
                            o->model);
+    /* The optimizer takes a float32 learning rate. */
+    if (!((float)o->lr > 0.0f))
+        return usage_error(error, size, "--lr %g is below the smallest positive float32; use a "
+                           "larger learning rate", o->lr);
     char *end = NULL;
     errno = 0;
     long long hidden = strtoll(o->hidden, &end, 10);
