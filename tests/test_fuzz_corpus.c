@@ -8,8 +8,8 @@
 #include "common.h"
 
 /* Reads every file in dir and checks that the reader either succeeds with
- * data or fails with a format or I/O error and a zeroed output. Returns the
- * number of files read. */
+ * data or fails with a format error, a message naming the file and a zeroed
+ * output. Returns the number of files read. */
 static int replay_idx_folder(const char *dir)
 {
     DIR *folder = opendir(dir);
