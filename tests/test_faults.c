@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "generated_split.h"
+#include "train_scratch.h"
 #include "runtime/context.h"
 #include "tensor/pool.h"
 
@@ -16,7 +16,7 @@ START_TEST(failed_buffer_creation_propagates)
 {
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist split;
-    make_split(120, 4, &split);
+    make_block_split(120, 4, &split);
 
     size_t failures = 0;
     for (size_t n = 1; n < 1000; n++) {

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "common.h"
-#include "generated_split.h"
+#include "train_scratch.h"
 
 #define HIDDEN 16
-#define W2_COUNT (HIDDEN * SPLIT_CLASSES)
+#define W2_COUNT (HIDDEN * BLOCK_CLASSES)
 
 typedef struct run {
     const char *selector;
@@ -51,7 +51,7 @@ START_TEST(parallel_training_matches_sequential)
     free(devices);
 
     clmlp_mnist split;
-    make_split(400, 6, &split);
+    make_block_split(400, 6, &split);
 
     /* Different learning rates, so a mix-up between the runs shows. */
     run sequential[2] = {{selector, &split, 0.2f, {0}, 0, ""},

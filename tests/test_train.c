@@ -4,10 +4,9 @@
 #include <string.h>
 
 #include "common.h"
-#include "generated_split.h"
 
-#define FEATURES SPLIT_FEATURES
-#define CLASSES SPLIT_CLASSES
+#define FEATURES BLOCK_FEATURES
+#define CLASSES BLOCK_CLASSES
 
 typedef struct history {
     double train_loss[16];
@@ -32,8 +31,8 @@ START_TEST(scratch_mlp_training_lowers_loss)
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist train_split, val_split;
     /* 1000 is not a multiple of 64, so the last partial batch runs too. */
-    make_split(1000, 1, &train_split);
-    make_split(300, 2, &val_split);
+    make_block_split(1000, 1, &train_split);
+    make_block_split(300, 2, &val_split);
     clmlp_dataset *train, *val;
     ck_assert_ok(clmlp_dataset_create(ctx, &train_split, &train));
     ck_assert_ok(clmlp_dataset_create(ctx, &val_split, &val));
@@ -88,7 +87,7 @@ START_TEST(seeded_training_repeats_exactly)
 {
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist split;
-    make_split(300, 5, &split);
+    make_block_split(300, 5, &split);
     clmlp_dataset *data;
     ck_assert_ok(clmlp_dataset_create(ctx, &split, &data));
 
@@ -130,7 +129,7 @@ START_TEST(fit_rejects_bad_options)
 {
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist split;
-    make_split(10, 5, &split);
+    make_block_split(10, 5, &split);
     clmlp_dataset *data;
     ck_assert_ok(clmlp_dataset_create(ctx, &split, &data));
     clmlp_model *model;
@@ -167,7 +166,7 @@ START_TEST(huge_learning_rate_diverges)
 {
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist split;
-    make_split(300, 8, &split);
+    make_block_split(300, 8, &split);
     clmlp_dataset *data;
     ck_assert_ok(clmlp_dataset_create(ctx, &split, &data));
     clmlp_model *model;

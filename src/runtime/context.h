@@ -44,6 +44,10 @@ struct clmlp_context {
     size_t bytes_pooled;       /* device bytes parked in the pool */
     size_t peak_bytes;
 
+    /* Device time per kernel and GEMM shape; NULL until profiling records
+     * its first event. */
+    struct clmlp_profile *profile;
+
     /* Test hook for fault injection: when positive, counts buffer creations
      * in the pool down, and the one that brings it to zero fails with
      * CL_MEM_OBJECT_ALLOCATION_FAILURE instead of calling clCreateBuffer. */

@@ -16,8 +16,15 @@ typedef struct train_options {
     long long seed;
     const char *device;        /* NULL: CLMLP_DEVICE, else the default device */
     const char *metrics_path;  /* NULL: no CSV */
+    const char *plot_path;     /* NULL: no SVG chart */
+    int quiet;
+    double progress_every;     /* seconds between progress line updates */
+    int profile;
     int list_devices;
     int help;
+    const char *save_path;     /* NULL: no checkpoints */
+    const char *load_path;     /* NULL: a new model from the model options */
+    int eval_only;
 } train_options;
 
 /* Returns the defaults that --help prints. */
