@@ -3,47 +3,17 @@
  * the gzip magic bytes. */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "clmlp/data.h"
-
-static char path[] = "/tmp/clmlp-fuzz-idx-XXXXXX";
-static int path_ready;
-
-static void remove_input(void)
-{
-    unlink(path);
-}
-
-/* Writes the input to the temporary file, creating it on the first call. */
-static int write_input(const uint8_t *data, size_t size)
-{
-    if (!path_ready) {
-        int fd = mkstemp(path);
-        if (fd < 0)
-            return -1;
-        close(fd);
-        atexit(remove_input);
-        path_ready = 1;
-    }
-    FILE *file = fopen(path, "wb");
-    if (file == NULL)
-        return -1;
-    size_t written = fwrite(data, 1, size, file);
-    return fclose(file) == 0 && written == size ? 0 : -1;
-}
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (write_input(data, size) != 0)
-        abort();
-
     clmlp_idx idx;
-    clmlp_status status = clmlp_idx_read(path, &idx);
+    clmlp_status status = clmlp_idx_read(fuzz_input_path(data, size), &idx);
 
     /* A success must describe a consistent array, and a failure must leave
      * the output empty. */
