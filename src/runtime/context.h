@@ -32,6 +32,7 @@ struct clmlp_context {
 
     cl_program programs[CLMLP_MAX_PROGRAMS];
     size_t program_count;
+    size_t programs_from_cache;   /* programs built from the on-disk binary cache */
 
     clmlp_kernel_entry kernels[CLMLP_MAX_KERNELS];
     size_t kernel_count;
@@ -43,6 +44,7 @@ struct clmlp_context {
     size_t bytes_in_use;       /* device bytes held by live tensors */
     size_t bytes_pooled;       /* device bytes parked in the pool */
     size_t peak_bytes;
+    size_t buffers_created;    /* clCreateBuffer calls of the pool */
 };
 
 /* Looks up a kernel by its name in any program, creating it on first use. */
