@@ -26,6 +26,12 @@ bool clmlp_gemm_tuning_shipped(const clmlp_device_info *info, clmlp_gemm_tuning 
      * own direct parameters stay. */
     if (!info->is_cpu || strstr(info->device_version, "PoCL") == NULL)
         return false;
+
+    /* The indirect kernel also runs CLBlast's pad and transpose kernels,
+     * whose PoCL parameters use work-groups of 256, so a device capped
+     * below that (POCL_MAX_WORK_GROUP_SIZE) keeps CLBlast's direct kernel. */
+    if (info->max_work_group_size < 256)
+        return false;
     static const size_t pocl_cpu_xgemm[CLMLP_XGEMM_PARAMS] = {
         0, 1, 32, 2, 16, 8, 128, 8, 8, 64, 0, 0, 1, 1, 8, 1};
     *tuning = (clmlp_gemm_tuning){.has_xgemm = true, .has_min_indirect = true, .min_indirect = 0};
