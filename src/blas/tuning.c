@@ -24,7 +24,9 @@ bool clmlp_gemm_tuning_shipped(const clmlp_device_info *info, clmlp_gemm_tuning 
      * its routine tuner found faster from 256³ up. Its best XgemmDirect set
      * made batched 1 x 10 x 784 products five times slower, so CLBlast's
      * own direct parameters stay. */
-    if (!info->is_cpu || strstr(info->device_version, "PoCL") == NULL)
+    bool pocl = strstr(info->platform_name, "Portable Computing Language") != NULL ||
+                strstr(info->device_version, "PoCL") != NULL;
+    if (!info->is_cpu || !pocl)
         return false;
 
     /* The indirect kernel also runs CLBlast's pad and transpose kernels,
