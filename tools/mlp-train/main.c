@@ -288,6 +288,11 @@ static int train(const train_options *o)
     if (rc == 0 && o->profile && print_profile(stdout, ctx) != CLMLP_SUCCESS)
         rc = fail("cannot read the profile");
 
+    clmlp_memory_stats memory;
+    if (clmlp_context_memory(ctx, &memory) == CLMLP_SUCCESS)
+        printf("device memory peak %.1f MiB in tensors, %zu buffers created\n",
+               (double)memory.peak_bytes / 1048576.0, memory.buffers_created);
+
 done:
     if (state.metrics != NULL && fclose(state.metrics) != 0 && rc == 0) {
         fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n", o->metrics_path,
