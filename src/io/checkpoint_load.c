@@ -25,7 +25,7 @@ static void format_dims(int ndim, const uint64_t *dims, char *text, size_t size)
         snprintf(text + used, size - used, "]");
 }
 
-/* Checks that the file has the item with dtype F32 and the item's shape. */
+/* Checks that the file has the item with the item's file dtype and shape. */
 static clmlp_status match_item(const clmlp_safetensors *st, const clmlp_state_item *item)
 {
     bool from_optimizer = strncmp(item->name, CLMLP_OPTIMIZER_PREFIX,

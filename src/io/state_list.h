@@ -40,8 +40,8 @@ bool clmlp_state_item_is_int(const clmlp_state_item *item);
 /* Returns the item's dtype in the file: "F32" or "I64". */
 const char *clmlp_state_item_file_dtype(const clmlp_state_item *item);
 
-/* Copies the item's tensor to host memory in file layout. data holds numel
- * floats, or numel int64_t values for an integer item. */
+/* Copies the item's tensor to host memory in file layout. data has room
+ * for numel floats, or numel int64_t values for an integer item. */
 clmlp_status clmlp_state_item_read(const clmlp_state_item *item, void *data);
 
 /* Copies data, numel values in file layout, into the item's tensor. An
