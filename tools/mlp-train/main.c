@@ -282,6 +282,27 @@ static int check_output_path(const char *flag, const char *path)
     return 0;
 }
 
+/* Opens the --metrics file. A resumed run appends to a file that has rows
+ * already, so the earlier epochs stay; otherwise the file starts with the
+ * header. */
+static int open_metrics(run_state *state, const train_options *o)
+{
+    bool append = false;
+    if (o->load_path != NULL && !o->eval_only) {
+        struct stat info;
+        append = stat(o->metrics_path, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0;
+    }
+    state->metrics = fopen(o->metrics_path, append ? "a" : "w");
+    if (state->metrics == NULL) {
+        fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n", o->metrics_path,
+                strerror(errno));
+        return 1;
+    }
+    if (!append)
+        fprintf(state->metrics, "epoch,train_loss,val_loss,val_acc,seconds\n");
+    return 0;
+}
+
 static int train(const train_options *o)
 {
     int rc = 1;
@@ -333,15 +354,18 @@ static int train(const train_options *o)
         goto done;
     }
 
-    if (o->metrics_path != NULL) {
-        state.metrics = fopen(o->metrics_path, "w");
-        if (state.metrics == NULL) {
-            fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n",
-                    o->metrics_path, strerror(errno));
-            goto done;
-        }
-        fprintf(state.metrics, "epoch,train_loss,val_loss,val_acc,seconds\n");
+    /* A batch of one sample has no batch variance, so BatchNorm1d rejects it
+     * in training; catch the last batch before the first epoch. */
+    if (train_data != NULL && o->batch_norm &&
+        clmlp_dataset_count(train_data) % (size_t)o->batch_size == 1) {
+        fprintf(stderr, "mlp-train: error: --batch-norm needs at least 2 samples per batch, but "
+                "%zu training samples in batches of %lld leave a last batch of 1; choose another "
+                "--batch-size\n", clmlp_dataset_count(train_data), o->batch_size);
+        goto done;
     }
+
+    if (o->metrics_path != NULL && open_metrics(&state, o) != 0)
+        goto done;
 
     if (o->eval_only)
         rc = evaluate_checkpoint(&state, o, val_data, &info);

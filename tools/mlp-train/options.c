@@ -54,7 +54,7 @@ static const option_spec specs[] = {
     {"--optimizer", "NAME", KIND_TEXT, FIELD(optimizer), 0, 0, 0, "sgd, adam or adamw"},
     {"--momentum", "X", KIND_NUMBER, FIELD(momentum), 0, 1e6, 0, "SGD momentum, 0 for none"},
     {"--weight-decay", "X", KIND_NUMBER, FIELD(weight_decay), 0, 1e6, 0,
-     "L2 penalty for sgd and adam, decoupled decay for adamw (also 0 unless given)"},
+     "L2 penalty for sgd and adam, decoupled decay for adamw"},
     {"--seed", "N", KIND_INTEGER, FIELD(seed), 0, 9.0e18, 0,
      "seed of the initial weights and the shuffling"},
     {"--device", "SEL", KIND_TEXT, FIELD(device), 0, 0, 0,
@@ -165,8 +165,8 @@ void print_usage(FILE *out)
                  specs[i].value_name ? specs[i].value_name : "");
         format_default(&specs[i], &d, def, sizeof def);
         snprintf(text, sizeof text, "%s%s", specs[i].help, def);
-        fprintf(out, "  %-20s ", left);
-        print_wrapped(out, text, 23, 79);
+        fprintf(out, "  %-24s ", left);
+        print_wrapped(out, text, 27, 79);
     }
     fprintf(out, "\nOptions take their value as \"--name value\" or \"--name=value\".\n");
 }
