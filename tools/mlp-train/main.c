@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "clmlp.h"
 #include "build_model.h"
@@ -38,7 +39,9 @@ typedef struct run_state {
     const char *save_path;
     clmlp_model *model;
     clmlp_optimizer *optimizer;
+    train_task task;               /* from the options, or from --load's checkpoint */
     int save_failed;
+    char save_error[1024];         /* the library's message for the failed save */
     int saved_epoch;               /* last epoch written to save_path, 0 for none */
     output_mode mode;
     const char *plot_path;
@@ -92,10 +95,15 @@ static int on_epoch(const clmlp_epoch_stats *s, void *user_data)
 
     /* Save before printing, so a printed epoch is always on disk. */
     if (state->save_path != NULL) {
-        clmlp_checkpoint_info info = {.epoch = s->epoch, .train_loss = s->train_loss};
+        clmlp_checkpoint_info info = {.epoch = s->epoch, .train_loss = s->train_loss,
+                                      .loss = state->task.loss,
+                                      .positive_classes = state->task.positive_classes};
         if (clmlp_checkpoint_save(state->save_path, state->model, state->optimizer, &info) !=
             CLMLP_SUCCESS) {
             state->save_failed = 1;
+            /* clmlp_fit replaces the message with its own "stopped by the
+             * epoch callback", so keep the one that names the file. */
+            snprintf(state->save_error, sizeof state->save_error, "%s", clmlp_error_message());
             return 1;
         }
         state->saved_epoch = s->epoch;
@@ -133,8 +141,8 @@ static int evaluate_checkpoint(run_state *state, const train_options *o, clmlp_d
                                const clmlp_checkpoint_info *info)
 {
     double started = now_seconds(), loss, accuracy;
-    if (clmlp_evaluate(state->model, val_data, (size_t)o->batch_size, &loss, &accuracy) !=
-        CLMLP_SUCCESS)
+    if (clmlp_evaluate_loss(state->model, val_data, (size_t)o->batch_size, state->task.loss,
+                            &loss, &accuracy) != CLMLP_SUCCESS)
         return fail("evaluation failed");
     double seconds = now_seconds() - started;
     printf("checkpoint %s  epoch %d  val_loss %.4f  val_acc %.4f  %.2f s\n", o->load_path,
@@ -146,11 +154,12 @@ static int evaluate_checkpoint(run_state *state, const train_options *o, clmlp_d
 }
 
 /* Creates the model and optimizer from --load's checkpoint, or from the
- * model options. A checkpoint without optimizer state gets a new
- * optimizer from the options. */
+ * model options, and sets the task. A checkpoint without optimizer state
+ * gets a new optimizer from the options. */
 static int create_model(clmlp_context *ctx, const train_options *o, size_t features,
                         run_state *state, clmlp_checkpoint_info *info)
 {
+    state->task = task_from_options(o);
     if (o->load_path != NULL) {
         clmlp_optimizer **optimizer = o->eval_only ? NULL : &state->optimizer;
         if (clmlp_checkpoint_open(ctx, o->load_path, &state->model, optimizer, info) !=
@@ -158,6 +167,21 @@ static int create_model(clmlp_context *ctx, const train_options *o, size_t featu
             return fail("cannot load the checkpoint");
         printf("loaded %s: %s model after epoch %d\n", o->load_path,
                clmlp_model_family(state->model), info->epoch);
+        const char *family = clmlp_model_family(state->model);
+        if (o->model_given && strcmp(o->model, family) != 0) {
+            fprintf(stderr, "mlp-train: error: --model %s differs from the %s model in %s; omit "
+                    "--model to use the checkpoint's, or train a new model without --load\n",
+                    o->model, family, o->load_path);
+            return 1;
+        }
+        if (o->positive_classes != NULL &&
+            state->task.positive_classes != info->positive_classes) {
+            fprintf(stderr, "mlp-train: error: --positive-classes %s differs from the classes "
+                    "that %s was trained on; omit the option to use the checkpoint's\n",
+                    o->positive_classes, o->load_path);
+            return 1;
+        }
+        state->task = (train_task){info->loss, info->positive_classes};
     } else if (build_model(ctx, o, features, CLASSES, &state->model) != CLMLP_SUCCESS) {
         return fail("cannot create the model");
     }
@@ -183,7 +207,7 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
         fit.on_progress = on_progress;
     fit.progress_interval = o->progress_every;
     fit.user_data = state;
-    fit.loss = task_loss(o);
+    fit.loss = state->task.loss;
     if (fit.start_epoch > fit.epochs) {
         printf("the checkpoint has finished epoch %d of --epochs %d; nothing to train\n",
                info->epoch, fit.epochs);
@@ -215,13 +239,47 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
         fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n", o->metrics_path,
                 strerror(state->write_failed));
     else if (state->save_failed)
-        fail("cannot save the checkpoint");
+        fprintf(stderr, "mlp-train: error: cannot save the checkpoint: %s\n", state->save_error);
     else if (state->plot_failed)
         fprintf(stderr, "mlp-train: error: cannot write the chart %s: %s\n",
                 o->plot_path ? o->plot_path : "(in memory)", strerror(state->plot_failed));
     else
         fail("training failed");
     return 1;
+}
+
+/* Checks that a file named by flag can be created before any epoch runs:
+ * it is not a folder and its folder exists. Returns nonzero after printing
+ * an error. */
+static int check_output_path(const char *flag, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mlp-train: error: %s %s is a folder; give a file name inside it\n", flag,
+                path);
+        return 1;
+    }
+
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || slash == path)
+        return 0;
+    char folder[4096];
+    if ((size_t)(slash - path) >= sizeof folder) {
+        fprintf(stderr, "mlp-train: error: %s %s: the folder name is longer than %zu bytes\n",
+                flag, path, sizeof folder - 1);
+        return 1;
+    }
+    snprintf(folder, sizeof folder, "%.*s", (int)(slash - path), path);
+    if (stat(folder, &st) != 0) {
+        fprintf(stderr, "mlp-train: error: %s %s: cannot use folder %s: %s; create it first\n",
+                flag, path, folder, strerror(errno));
+        return 1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mlp-train: error: %s %s: %s is not a folder\n", flag, path, folder);
+        return 1;
+    }
+    return 0;
 }
 
 static int train(const train_options *o)
@@ -236,6 +294,10 @@ static int train(const train_options *o)
              "mlp-train: %s MLP, hidden %s, batch %lld, lr %g", o->model, o->hidden,
              o->batch_size, o->lr);
     clmlp_checkpoint_info info = {.epoch = 0, .train_loss = NAN};
+
+    if ((o->save_path != NULL && check_output_path("--save", o->save_path) != 0) ||
+        (o->plot_path != NULL && check_output_path("--plot", o->plot_path) != 0))
+        return 1;
 
     const char *device = o->device ? o->device : clmlp_device_from_environment();
     if (!o->eval_only &&
@@ -263,13 +325,13 @@ static int train(const train_options *o)
         fail("cannot upload the dataset");
         goto done;
     }
-    if ((train_data != NULL && apply_task_labels(o, train_data) != CLMLP_SUCCESS) ||
-        apply_task_labels(o, val_data) != CLMLP_SUCCESS) {
+    if (create_model(ctx, o, clmlp_dataset_features(val_data), &state, &info) != 0)
+        goto done;
+    if ((train_data != NULL && apply_task_labels(&state.task, train_data) != CLMLP_SUCCESS) ||
+        apply_task_labels(&state.task, val_data) != CLMLP_SUCCESS) {
         fail("cannot set the binary labels");
         goto done;
     }
-    if (create_model(ctx, o, clmlp_dataset_features(val_data), &state, &info) != 0)
-        goto done;
 
     if (o->metrics_path != NULL) {
         state.metrics = fopen(o->metrics_path, "w");
@@ -289,7 +351,7 @@ static int train(const train_options *o)
         rc = fail("cannot read the profile");
 
     clmlp_memory_stats memory;
-    if (clmlp_context_memory(ctx, &memory) == CLMLP_SUCCESS)
+    if (rc == 0 && state.mode != OUTPUT_QUIET && clmlp_context_memory(ctx, &memory) == CLMLP_SUCCESS)
         printf("device memory peak %.1f MiB in tensors, %zu buffers created\n",
                (double)memory.peak_bytes / 1048576.0, memory.buffers_created);
 

@@ -66,8 +66,8 @@ static const option_spec specs[] = {
      "write a safetensors checkpoint of the model and optimizer after every epoch; on "
      "SIGINT or SIGTERM, stop at the next batch and keep the last finished epoch's file"},
     {"--load", "FILE", KIND_TEXT, FIELD(load_path), 0, 0, 0,
-     "continue training from a checkpoint's model, optimizer and epoch; --model, --hidden "
-     "and --lr come from the checkpoint"},
+     "continue training from a checkpoint's model, optimizer and epoch; the model and "
+     "optimizer options come from the checkpoint, and a different --model is an error"},
     {"--eval-only", NULL, KIND_FLAG, FIELD(eval_only), 0, 0, 0,
      "with --load, report the validation loss and accuracy without training"},
     {"--plot", "FILE", KIND_TEXT, FIELD(plot_path), 0, 0, 0,
@@ -353,6 +353,8 @@ int parse_options(int argc, char **argv, train_options *o, char *error, size_t s
         }
         if (parse_value(spec, value, o, error, size) != 0)
             return 1;
+        if (spec->offset == FIELD(model))
+            o->model_given = 1;
     }
     if (o->help || o->list_devices)
         return 0;
