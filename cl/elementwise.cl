@@ -138,3 +138,20 @@ __kernel void broadcast_row(const uint n, const uint cols,
     if (i < n)
         out[out_offset + i] = row[row_offset + i % cols];
 }
+
+// out[r, c] = max(x[r, c] + bias[c], 0) for a [rows, cols] matrix, one
+// work-item per row, so that no work-item divides to find its column.
+__kernel void add_bias_relu(const uint rows, const uint cols,
+                            __global const float *x, const uint x_offset,
+                            __global const float *bias, const uint bias_offset,
+                            __global float *out, const uint out_offset)
+{
+    const uint r = get_global_id(0);
+    if (r >= rows)
+        return;
+    __global const float *x_row = x + x_offset + r * cols;
+    __global const float *b = bias + bias_offset;
+    __global float *out_row = out + out_offset + r * cols;
+    for (uint c = 0; c < cols; c++)
+        out_row[c] = fmax(x_row[c] + b[c], 0.0f);
+}

@@ -176,14 +176,34 @@ START_TEST(gemm_rejects_bad_operands)
 }
 END_TEST
 
-/* Batched products; b_stride 0 shares B across the batch. */
-static void check_batched(clmlp_context *ctx, bool ta, bool tb, size_t m, size_t n, size_t k,
-                          size_t batch, bool share_b)
+/* One strided-batched product. A stride of 0 shares that operand across the
+ * batch; offset places every operand that many floats into its buffer, and
+ * pad widens every leading dimension by that many floats. */
+typedef struct batched_case {
+    bool ta, tb;
+    size_t m, n, k, batch;
+    bool share_a, share_b;
+    size_t offset, pad;
+    float alpha, beta;
+} batched_case;
+
+typedef clmlp_status (*batched_fn)(clmlp_context *, bool, bool, size_t, size_t, size_t, float,
+                                   cl_mem, size_t, size_t, size_t, cl_mem, size_t, size_t, size_t,
+                                   float, cl_mem, size_t, size_t, size_t, size_t);
+
+/* Runs one batched product through gemm and checks C against the host
+ * reference, the floats before the offset and the guard after C. */
+static void check_batched_with(clmlp_context *ctx, batched_fn gemm, const batched_case *t)
 {
-    size_t a_stride = m * k, b_stride = share_b ? 0 : k * n, c_stride = m * n;
-    size_t a_size = a_stride * batch, b_size = share_b ? k * n : b_stride * batch;
-    size_t c_size = c_stride * batch + GUARD;
-    uint32_t seed = (uint32_t)(batch * 17 + m + n + k);
+    size_t lda = (t->ta ? t->m : t->k) + t->pad, ldb = (t->tb ? t->k : t->n) + t->pad;
+    size_t ldc = t->n + t->pad;
+    size_t a_matrix = (t->ta ? t->k : t->m) * lda, b_matrix = (t->tb ? t->n : t->k) * ldb;
+    size_t c_stride = t->m * ldc;
+    size_t a_stride = t->share_a ? 0 : a_matrix, b_stride = t->share_b ? 0 : b_matrix;
+    size_t a_size = t->offset + (t->share_a ? a_matrix : a_matrix * t->batch);
+    size_t b_size = t->offset + (t->share_b ? b_matrix : b_matrix * t->batch);
+    size_t c_size = t->offset + c_stride * t->batch + GUARD;
+    uint32_t seed = (uint32_t)(t->batch * 17 + t->m + t->n + t->k);
     float *a = malloc(a_size * sizeof *a), *b = malloc(b_size * sizeof *b);
     float *c = malloc(c_size * sizeof *c);
     fill_uniform(a, a_size, -1, 1, &seed);
@@ -192,34 +212,126 @@ static void check_batched(clmlp_context *ctx, bool ta, bool tb, size_t m, size_t
     for (size_t i = c_size - GUARD; i < c_size; i++)
         c[i] = GUARD_VALUE;
 
-    double *want = malloc(c_stride * batch * sizeof *want);
-    for (size_t i = 0; i < batch; i++)
-        host_gemm(ta, tb, m, n, k, a + i * a_stride, ta ? m : k, b + i * b_stride, tb ? k : n,
-                  1.0, 1.0, c + i * c_stride, n, want + i * c_stride);
+    size_t c_matrix = t->m * t->n;
+    double *want = malloc(c_matrix * t->batch * sizeof *want);
+    for (size_t i = 0; i < t->batch; i++)
+        host_gemm(t->ta, t->tb, t->m, t->n, t->k, a + t->offset + i * a_stride, lda,
+                  b + t->offset + i * b_stride, ldb, t->alpha, t->beta,
+                  c + t->offset + i * c_stride, ldc, want + i * c_matrix);
 
     clmlp_tensor *da = upload(ctx, a, a_size), *db = upload(ctx, b, b_size), *dc = upload(ctx, c, c_size);
-    ck_assert_ok(clmlp_sgemm_strided_batched(ctx, ta, tb, m, n, k, 1.0f, da->buffer, 0,
-                                             ta ? m : k, a_stride, db->buffer, 0, tb ? k : n,
-                                             b_stride, 1.0f, dc->buffer, 0, n, c_stride, batch));
+    ck_assert_ok(gemm(ctx, t->ta, t->tb, t->m, t->n, t->k, t->alpha, da->buffer, t->offset, lda,
+                      a_stride, db->buffer, t->offset, ldb, b_stride, t->beta, dc->buffer,
+                      t->offset, ldc, c_stride, t->batch));
     float *got = read_tensor(dc);
-    assert_close(got, want, c_stride * batch, 1e-4, 1e-4 * sqrt((double)k), "C");
+
+    /* C packed without its padding, which must keep its old values. */
+    float *packed = malloc(c_matrix * t->batch * sizeof *packed);
+    for (size_t i = 0; i < t->batch * t->m; i++) {
+        const float *row = got + t->offset + i * ldc;
+        memcpy(packed + i * t->n, row, t->n * sizeof *packed);
+        for (size_t j = t->n; j < ldc; j++)
+            ck_assert_float_eq(row[j], c[t->offset + i * ldc + j]);
+    }
+    assert_close(packed, want, c_matrix * t->batch, 1e-4, 1e-4 * sqrt((double)t->k), "C");
+    for (size_t i = 0; i < t->offset; i++)
+        ck_assert_float_eq(got[i], c[i]);
     for (size_t i = c_size - GUARD; i < c_size; i++)
         ck_assert_float_eq(got[i], GUARD_VALUE);
 
     clmlp_tensor_free(da);
     clmlp_tensor_free(db);
     clmlp_tensor_free(dc);
-    free(a), free(b), free(c), free(want), free(got);
+    free(a), free(b), free(c), free(want), free(got), free(packed);
+}
+
+/* Checks a case through the dispatcher and through CLBlast alone. */
+static void check_batched(clmlp_context *ctx, const batched_case *t)
+{
+    check_batched_with(ctx, clmlp_sgemm_strided_batched, t);
+    check_batched_with(ctx, clmlp_sgemm_strided_batched_clblast, t);
 }
 
 START_TEST(batched_gemm_shapes)
 {
     clmlp_context *ctx = test_context(_i);
-    check_batched(ctx, false, false, 1, 1, 1, 5, false);
-    check_batched(ctx, false, false, 1, 10, 784, 33, false);
-    check_batched(ctx, true, false, 7, 1, 33, 9, false);
-    check_batched(ctx, false, true, 7, 33, 1, 4, true);
-    check_batched(ctx, true, true, 33, 7, 5, 3, true);
+    static const batched_case cases[] = {
+        {false, false, 1, 1, 1, 5, false, false, 0, 0, 1.0f, 1.0f},
+        {false, false, 1, 10, 784, 33, false, false, 0, 0, 1.0f, 1.0f},
+        {true, false, 7, 1, 33, 9, false, false, 0, 0, 1.0f, 1.0f},
+        {false, true, 7, 33, 1, 4, false, true, 0, 0, 1.0f, 1.0f},
+        {true, true, 33, 7, 5, 3, false, true, 0, 0, 1.0f, 1.0f},
+        {false, true, 9, 12, 17, 6, false, false, 5, 3, 0.5f, -1.0f},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_batched(ctx, &cases[i]);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+/* The thin products clmlp runs with its own kernel (m = 1 or k = 1) in
+ * every transpose, with shared operands, offsets, alpha and beta, and
+ * column counts on both sides of the 64 work-items of a group. */
+START_TEST(batched_gemm_thin_products)
+{
+    clmlp_context *ctx = test_context(_i);
+    static const size_t sizes[][3] = {
+        {1, 10, 784}, {1, 784, 10}, {784, 10, 1}, {1, 1, 1}, {1, 65, 3}, {1, 3, 65}, {5, 9, 1},
+        {70, 2, 1}, {1, 64, 1},
+    };
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        for (int t = 0; t < 4; t++) {
+            batched_case c = {t & 1, t & 2, sizes[i][0], sizes[i][1], sizes[i][2], 7,
+                              false, false, 0, 0, 1.0f, 0.0f};
+            check_batched(ctx, &c);
+            c.share_a = true;
+            c.offset = 3;
+            c.pad = 2;
+            c.alpha = -0.5f;
+            c.beta = 1.0f;
+            check_batched(ctx, &c);
+            c.share_a = false;
+            c.share_b = true;
+            c.beta = 2.0f;
+            c.batch = 1;
+            check_batched(ctx, &c);
+        }
+    }
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+/* With beta 0, BLAS ignores C, so NaN there must not reach the result. */
+START_TEST(batched_gemm_thin_beta_zero_ignores_nan)
+{
+    clmlp_context *ctx = test_context(_i);
+    static const size_t sizes[][3] = {{1, 10, 20}, {1, 3, 20}, {6, 4, 1}};
+    for (size_t s = 0; s < 3; s++) {
+        size_t m = sizes[s][0], n = sizes[s][1], k = sizes[s][2], batch = 4;
+        float a[4 * 6 * 20], b[4 * 20 * 10], c[4 * 6 * 10];
+        uint32_t seed = 11;
+        fill_uniform(a, batch * m * k, -1, 1, &seed);
+        fill_uniform(b, batch * k * n, -1, 1, &seed);
+        for (size_t i = 0; i < batch * m * n; i++)
+            c[i] = NAN;
+        double want[4 * 6 * 10];
+        float zeros[6 * 10] = {0};
+        for (size_t i = 0; i < batch; i++)
+            host_gemm(false, false, m, n, k, a + i * m * k, k, b + i * k * n, n, 1.0, 0.0, zeros,
+                      n, want + i * m * n);
+
+        clmlp_tensor *da = upload(ctx, a, batch * m * k), *db = upload(ctx, b, batch * k * n);
+        clmlp_tensor *dc = upload(ctx, c, batch * m * n);
+        ck_assert_ok(clmlp_sgemm_strided_batched(ctx, false, false, m, n, k, 1.0f, da->buffer, 0,
+                                                 k, m * k, db->buffer, 0, n, k * n, 0.0f,
+                                                 dc->buffer, 0, n, m * n, batch));
+        float *got = read_tensor(dc);
+        assert_close(got, want, batch * m * n, 1e-5, 1e-5, "C");
+        free(got);
+        clmlp_tensor_free(da);
+        clmlp_tensor_free(db);
+        clmlp_tensor_free(dc);
+    }
     clmlp_context_free(ctx);
 }
 END_TEST
@@ -235,6 +347,8 @@ int main(void)
     add_device_test(tc, gemm_beta_zero_ignores_nan);
     add_device_test(tc, gemm_rejects_bad_operands);
     add_device_test(tc, batched_gemm_shapes);
+    add_device_test(tc, batched_gemm_thin_products);
+    add_device_test(tc, batched_gemm_thin_beta_zero_ignores_nan);
     suite_add_tcase(suite, tc);
     return run_suite(suite, true);
 }

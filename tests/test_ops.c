@@ -155,12 +155,51 @@ static clmlp_status device_mlp_ce(clmlp_tape *tape, clmlp_tensor **in, clmlp_ten
     return clmlp_cross_entropy(tape, z, labels, loss);
 }
 
+/* The scratch MLP with the fused bias and ReLU op; host_mlp_ce is its loss. */
+static clmlp_status device_mlp_fused_ce(clmlp_tape *tape, clmlp_tensor **in, clmlp_tensor *labels,
+                                        clmlp_tensor **loss)
+{
+    static const float w2_values[24] = {0.3f, -0.2f, 0.5f, 0.1f, -0.4f, 0.2f, 0.3f, -0.1f,
+                                        0.6f, -0.3f, 0.2f, 0.4f, -0.5f, 0.1f, 0.2f, -0.2f,
+                                        0.3f, 0.3f, -0.6f, 0.1f, 0.2f, -0.1f, 0.4f, 0.5f};
+    size_t w2_shape[2] = {6, 4};
+    clmlp_tensor *w2 = NULL, *a, *h, *z;
+    CLMLP_TRY(clmlp_tensor_from_host(tape->ctx, CLMLP_FLOAT32, 2, w2_shape, w2_values, &w2));
+    CLMLP_TRY(clmlp_tape_adopt(tape, w2));
+    CLMLP_TRY(clmlp_matmul(tape, in[0], in[1], &a));
+    CLMLP_TRY(clmlp_add_bias_relu(tape, a, in[2], &h));
+    CLMLP_TRY(clmlp_matmul(tape, h, w2, &z));
+    return clmlp_cross_entropy(tape, z, labels, loss);
+}
+
+/* loss = CE(ReLU(X[4, 3] + bias[3])), with X and bias both taking gradients. */
+static double host_bias_relu_ce(double *const *in, const int *labels, size_t rows, size_t classes)
+{
+    double y[12];
+    for (size_t i = 0; i < 12; i++) {
+        y[i] = in[0][i] + in[1][i % 3];
+        y[i] = y[i] > 0 ? y[i] : 0;
+    }
+    return host_cross_entropy(y, labels, rows, classes);
+}
+
+static clmlp_status device_bias_relu_ce(clmlp_tape *tape, clmlp_tensor **in, clmlp_tensor *labels,
+                                        clmlp_tensor **loss)
+{
+    clmlp_tensor *y;
+    CLMLP_TRY(clmlp_add_bias_relu(tape, in[0], in[1], &y));
+    return clmlp_cross_entropy(tape, y, labels, loss);
+}
+
 static const op_case cases[] = {
     {"cross_entropy", 1, {{6, 5}}, host_ce_only, device_ce_only, 6, 5, 0.0f},
     {"matmul", 2, {{5, 4}, {4, 3}}, host_matmul_ce, device_matmul_ce, 5, 3, 0.0f},
     {"add_bias", 2, {{6, 5}, {5, 0}}, host_bias_ce, device_bias_ce, 6, 5, 0.0f},
     {"relu", 2, {{4, 6}, {6, 3}}, host_relu_ce, device_relu_ce, 4, 3, 0.05f},
     {"scratch_mlp", 3, {{5, 7}, {7, 6}, {6, 0}}, host_mlp_ce, device_mlp_ce, 5, 4, 0.0f},
+    {"scratch_mlp_fused", 3, {{5, 7}, {7, 6}, {6, 0}}, host_mlp_ce, device_mlp_fused_ce, 5, 4,
+     0.0f},
+    {"add_bias_relu", 2, {{4, 3}, {3, 0}}, host_bias_relu_ce, device_bias_relu_ce, 4, 3, 0.05f},
 };
 
 static void run_case(clmlp_context *ctx, const op_case *c)

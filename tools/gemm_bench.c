@@ -8,23 +8,27 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: gemm-bench [--device SEL] [--startup] SHAPE...\n"
+    fprintf(stderr, "usage: gemm-bench [--device SEL] [--startup] [--clblast] SHAPE...\n"
                     "SHAPE is MxNxK[:TT][*BATCH] with T or N per operand, e.g. 784x256x256:TN\n"
                     "prints: shape, milliseconds per call, GFLOP/s\n"
-                    "--startup prints the seconds to create a context with all its kernels\n");
+                    "--startup prints the seconds to create a context with all its kernels\n"
+                    "--clblast runs batched products through CLBlast even where clmlp has a "
+                    "kernel of its own\n");
     return 2;
 }
 
 int main(int argc, char **argv)
 {
     const char *device = clmlp_device_from_environment();
-    bool startup = false;
+    bool startup = false, clblast_only = false;
     int first = 1;
     for (; first < argc && strncmp(argv[first], "--", 2) == 0; first++) {
         if (strcmp(argv[first], "--device") == 0 && first + 1 < argc)
             device = argv[++first];
         else if (strcmp(argv[first], "--startup") == 0)
             startup = true;
+        else if (strcmp(argv[first], "--clblast") == 0)
+            clblast_only = true;
         else
             return usage();
     }
@@ -44,7 +48,10 @@ int main(int argc, char **argv)
         double seconds = 0;
         if (gemm_shape_parse(argv[i], &s) != 0) {
             rc = usage();
-        } else if (gemm_shape_time(ctx, &s, &seconds) != CLMLP_SUCCESS) {
+            break;
+        }
+        s.clblast_only = clblast_only;
+        if (gemm_shape_time(ctx, &s, &seconds) != CLMLP_SUCCESS) {
             fprintf(stderr, "gemm-bench: %s failed: %s\n", argv[i], clmlp_error_message());
             rc = 1;
         } else {

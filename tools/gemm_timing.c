@@ -33,7 +33,7 @@ int gemm_shape_parse(const char *text, gemm_shape *s)
     if (*text != '\0' || m == 0 || n == 0 || k == 0 || batch == 0 ||
         (ta != 'N' && ta != 'T') || (tb != 'N' && tb != 'T'))
         return -1;
-    *s = (gemm_shape){m, n, k, batch, ta == 'T', tb == 'T'};
+    *s = (gemm_shape){m, n, k, batch, ta == 'T', tb == 'T', false};
     return 0;
 }
 
@@ -43,6 +43,10 @@ static clmlp_status run_once(clmlp_context *ctx, const gemm_shape *s, cl_mem a, 
     if (s->batch == 1)
         return clmlp_sgemm(ctx, s->ta, s->tb, s->m, s->n, s->k, 1.0f, a, 0, lda, b, 0, ldb, 0.0f,
                            c, 0, s->n);
+    if (s->clblast_only)
+        return clmlp_sgemm_strided_batched_clblast(ctx, s->ta, s->tb, s->m, s->n, s->k, 1.0f, a,
+                                                   0, lda, s->m * s->k, b, 0, ldb, s->k * s->n,
+                                                   0.0f, c, 0, s->n, s->m * s->n, s->batch);
     return clmlp_sgemm_strided_batched(ctx, s->ta, s->tb, s->m, s->n, s->k, 1.0f, a, 0, lda,
                                        s->m * s->k, b, 0, ldb, s->k * s->n, 0.0f, c, 0, s->n,
                                        s->m * s->n, s->batch);

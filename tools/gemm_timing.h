@@ -12,6 +12,7 @@
 typedef struct gemm_shape {
     size_t m, n, k, batch;
     bool ta, tb;
+    bool clblast_only;   /* batched products skip clmlp's thin-product kernel */
 } gemm_shape;
 
 /* Parses MxNxK[:TT][*BATCH], where T marks a transposed operand and N a

@@ -22,6 +22,11 @@ CLMLP_API clmlp_status clmlp_matmul(clmlp_tape *tape, clmlp_tensor *a, clmlp_ten
 CLMLP_API clmlp_status clmlp_add_bias(clmlp_tape *tape, clmlp_tensor *x, clmlp_tensor *bias,
                                       clmlp_tensor **out);
 
+/* out[B, N] = max(x[B, N] + bias[N], 0): clmlp_add_bias followed by
+ * clmlp_relu in one kernel and one tape node. */
+CLMLP_API clmlp_status clmlp_add_bias_relu(clmlp_tape *tape, clmlp_tensor *x, clmlp_tensor *bias,
+                                           clmlp_tensor **out);
+
 /* out = max(x, 0), elementwise. The gradient at 0 is 0, as in PyTorch. */
 CLMLP_API clmlp_status clmlp_relu(clmlp_tape *tape, clmlp_tensor *x, clmlp_tensor **out);
 

@@ -122,6 +122,41 @@ clmlp_status clmlp_sgemm(clmlp_context *ctx, bool trans_a, bool trans_b,
     return record_gemm(ctx, event, trans_a, trans_b, m, n, k, 0);
 }
 
+/* CLBlast's strided-batched GEMM on operands that check_gemm accepted. */
+static clmlp_status clblast_batched(clmlp_context *ctx, bool trans_a, bool trans_b,
+                                    size_t m, size_t n, size_t k, float alpha,
+                                    cl_mem a, size_t a_offset, size_t lda, size_t a_stride,
+                                    cl_mem b, size_t b_offset, size_t ldb, size_t b_stride,
+                                    float beta,
+                                    cl_mem c, size_t c_offset, size_t ldc, size_t c_stride,
+                                    size_t batch)
+{
+    cl_event event = NULL;
+    CLBlastStatusCode code = CLBlastSgemmStridedBatched(
+        CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
+        trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, m, n, k, alpha,
+        a, a_offset, lda, a_stride, b, b_offset, ldb, b_stride, beta,
+        c, c_offset, ldc, c_stride, batch, &ctx->queue, CLMLP_PROFILE_EVENT(ctx, event));
+    if (code != CLBlastSuccess)
+        return fail_clblast(code, "CLBlastSgemmStridedBatched", m, n, k);
+    return record_gemm(ctx, event, trans_a, trans_b, m, n, k, batch);
+}
+
+clmlp_status clmlp_sgemm_strided_batched_clblast(clmlp_context *ctx, bool trans_a, bool trans_b,
+                                                 size_t m, size_t n, size_t k, float alpha,
+                                                 cl_mem a, size_t a_offset, size_t lda,
+                                                 size_t a_stride,
+                                                 cl_mem b, size_t b_offset, size_t ldb,
+                                                 size_t b_stride, float beta,
+                                                 cl_mem c, size_t c_offset, size_t ldc,
+                                                 size_t c_stride, size_t batch)
+{
+    CLMLP_TRY(check_gemm(trans_a, trans_b, m, n, k, a, a_offset, lda, a_stride, b, b_offset, ldb,
+                         b_stride, c, c_offset, ldc, c_stride, batch));
+    return clblast_batched(ctx, trans_a, trans_b, m, n, k, alpha, a, a_offset, lda, a_stride,
+                           b, b_offset, ldb, b_stride, beta, c, c_offset, ldc, c_stride, batch);
+}
+
 clmlp_status clmlp_sgemm_strided_batched(clmlp_context *ctx, bool trans_a, bool trans_b,
                                          size_t m, size_t n, size_t k, float alpha,
                                          cl_mem a, size_t a_offset, size_t lda, size_t a_stride,
@@ -132,13 +167,11 @@ clmlp_status clmlp_sgemm_strided_batched(clmlp_context *ctx, bool trans_a, bool 
 {
     CLMLP_TRY(check_gemm(trans_a, trans_b, m, n, k, a, a_offset, lda, a_stride, b, b_offset, ldb,
                          b_stride, c, c_offset, ldc, c_stride, batch));
-    cl_event event = NULL;
-    CLBlastStatusCode code = CLBlastSgemmStridedBatched(
-        CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
-        trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, m, n, k, alpha,
-        a, a_offset, lda, a_stride, b, b_offset, ldb, b_stride, beta,
-        c, c_offset, ldc, c_stride, batch, &ctx->queue, CLMLP_PROFILE_EVENT(ctx, event));
-    if (code != CLBlastSuccess)
-        return fail_clblast(code, "CLBlastSgemmStridedBatched", m, n, k);
-    return record_gemm(ctx, event, trans_a, trans_b, m, n, k, batch);
+    if (clmlp_gemm_thin_applies(trans_a, trans_b, m, n, k, a_offset, lda, a_stride, b_offset,
+                                ldb, b_stride, c_offset, ldc, c_stride, batch))
+        return clmlp_gemm_thin_batched(ctx, trans_a, trans_b, m, n, k, alpha, a, a_offset, lda,
+                                       a_stride, b, b_offset, ldb, b_stride, beta, c, c_offset,
+                                       ldc, c_stride, batch);
+    return clblast_batched(ctx, trans_a, trans_b, m, n, k, alpha, a, a_offset, lda, a_stride,
+                           b, b_offset, ldb, b_stride, beta, c, c_offset, ldc, c_stride, batch);
 }

@@ -15,10 +15,9 @@ static clmlp_status scratch_forward(clmlp_model *model, clmlp_tape *tape, clmlp_
                                     clmlp_tensor **logits)
 {
     scratch_mlp *m = (scratch_mlp *)model;
-    clmlp_tensor *xw1, *h_pre, *h, *hw2;
+    clmlp_tensor *xw1, *h, *hw2;
     CLMLP_TRY(clmlp_matmul(tape, x, m->w1, &xw1));
-    CLMLP_TRY(clmlp_add_bias(tape, xw1, m->b1, &h_pre));
-    CLMLP_TRY(clmlp_relu(tape, h_pre, &h));
+    CLMLP_TRY(clmlp_add_bias_relu(tape, xw1, m->b1, &h));
     CLMLP_TRY(clmlp_matmul(tape, h, m->w2, &hw2));
     return clmlp_add_bias(tape, hw2, m->b2, logits);
 }
