@@ -8,8 +8,10 @@
 #include "clmlp/tensor.h"
 #include "clmlp/autograd.h"
 #include "clmlp/ops.h"
+#include "clmlp/batched.h"
 #include "clmlp/optim.h"
 #include "clmlp/model.h"
+#include "clmlp/hyper.h"
 #include "clmlp/data.h"
 #include "clmlp/train.h"
 

@@ -176,13 +176,25 @@ START_TEST(gemm_rejects_bad_operands)
 }
 END_TEST
 
-/* Batched products; b_stride 0 shares B across the batch. */
-static void check_batched(clmlp_context *ctx, bool ta, bool tb, size_t m, size_t n, size_t k,
-                          size_t batch, bool share_b)
+/* Placement of a batched product's operands: a shared operand has batch
+ * stride 0, gap floats lie between consecutive matrices, and every operand
+ * starts offset floats into its buffer. */
+typedef struct batch_layout {
+    bool share_a, share_b;
+    size_t gap, offset;
+} batch_layout;
+
+/* Runs one strided-batched GEMM and checks every C matrix, the gaps between
+ * them and the guard after the last against a host GEMM per matrix. */
+static void check_batched_layout(clmlp_context *ctx, bool ta, bool tb, size_t m, size_t n,
+                                 size_t k, size_t batch, batch_layout layout)
 {
-    size_t a_stride = m * k, b_stride = share_b ? 0 : k * n, c_stride = m * n;
-    size_t a_size = a_stride * batch, b_size = share_b ? k * n : b_stride * batch;
-    size_t c_size = c_stride * batch + GUARD;
+    size_t off = layout.offset;
+    size_t a_stride = layout.share_a ? 0 : m * k + layout.gap;
+    size_t b_stride = layout.share_b ? 0 : k * n + layout.gap, c_stride = m * n + layout.gap;
+    size_t a_size = off + (layout.share_a ? m * k : a_stride * batch);
+    size_t b_size = off + (layout.share_b ? k * n : b_stride * batch);
+    size_t c_size = off + c_stride * batch + GUARD;
     uint32_t seed = (uint32_t)(batch * 17 + m + n + k);
     float *a = malloc(a_size * sizeof *a), *b = malloc(b_size * sizeof *b);
     float *c = malloc(c_size * sizeof *c);
@@ -192,24 +204,41 @@ static void check_batched(clmlp_context *ctx, bool ta, bool tb, size_t m, size_t
     for (size_t i = c_size - GUARD; i < c_size; i++)
         c[i] = GUARD_VALUE;
 
-    double *want = malloc(c_stride * batch * sizeof *want);
+    double *want = malloc(m * n * batch * sizeof *want);
     for (size_t i = 0; i < batch; i++)
-        host_gemm(ta, tb, m, n, k, a + i * a_stride, ta ? m : k, b + i * b_stride, tb ? k : n,
-                  1.0, 1.0, c + i * c_stride, n, want + i * c_stride);
+        host_gemm(ta, tb, m, n, k, a + off + i * a_stride, ta ? m : k, b + off + i * b_stride,
+                  tb ? k : n, 1.0, 1.0, c + off + i * c_stride, n, want + i * m * n);
 
     clmlp_tensor *da = upload(ctx, a, a_size), *db = upload(ctx, b, b_size), *dc = upload(ctx, c, c_size);
-    ck_assert_ok(clmlp_sgemm_strided_batched(ctx, ta, tb, m, n, k, 1.0f, da->buffer, 0,
-                                             ta ? m : k, a_stride, db->buffer, 0, tb ? k : n,
-                                             b_stride, 1.0f, dc->buffer, 0, n, c_stride, batch));
+    ck_assert_ok(clmlp_sgemm_strided_batched(ctx, ta, tb, m, n, k, 1.0f, da->buffer, off,
+                                             ta ? m : k, a_stride, db->buffer, off, tb ? k : n,
+                                             b_stride, 1.0f, dc->buffer, off, n, c_stride, batch));
     float *got = read_tensor(dc);
-    assert_close(got, want, c_stride * batch, 1e-4, 1e-4 * sqrt((double)k), "C");
+    float *packed = malloc(m * n * batch * sizeof *packed);
+    for (size_t i = 0; i < batch; i++)
+        memcpy(packed + i * m * n, got + off + i * c_stride, m * n * sizeof *packed);
+    assert_close(packed, want, m * n * batch, 1e-4, 1e-4 * sqrt((double)k), "C");
+
+    /* The offset, the gaps between matrices and the guard stay as they were. */
+    for (size_t i = 0; i < off; i++)
+        ck_assert_float_eq(got[i], c[i]);
+    for (size_t i = 0; i < batch; i++)
+        for (size_t j = m * n; j < c_stride; j++)
+            ck_assert_float_eq(got[off + i * c_stride + j], c[off + i * c_stride + j]);
     for (size_t i = c_size - GUARD; i < c_size; i++)
         ck_assert_float_eq(got[i], GUARD_VALUE);
 
     clmlp_tensor_free(da);
     clmlp_tensor_free(db);
     clmlp_tensor_free(dc);
-    free(a), free(b), free(c), free(want), free(got);
+    free(a), free(b), free(c), free(want), free(got), free(packed);
+}
+
+/* Batched products with packed matrices; share_b gives B batch stride 0. */
+static void check_batched(clmlp_context *ctx, bool ta, bool tb, size_t m, size_t n, size_t k,
+                          size_t batch, bool share_b)
+{
+    check_batched_layout(ctx, ta, tb, m, n, k, batch, (batch_layout){.share_b = share_b});
 }
 
 START_TEST(batched_gemm_shapes)
@@ -220,6 +249,28 @@ START_TEST(batched_gemm_shapes)
     check_batched(ctx, true, false, 7, 1, 33, 9, false);
     check_batched(ctx, false, true, 7, 33, 1, 4, true);
     check_batched(ctx, true, true, 33, 7, 5, 3, true);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+START_TEST(batched_gemm_layouts)
+{
+    clmlp_context *ctx = test_context(_i);
+    /* m = n = 1: a dot product per sample, alone and with a shared operand. */
+    check_batched_layout(ctx, false, false, 1, 1, 57, 13, (batch_layout){0});
+    check_batched_layout(ctx, false, false, 1, 1, 57, 13, (batch_layout){.share_a = true});
+    check_batched_layout(ctx, true, false, 1, 1, 9, 6, (batch_layout){.share_b = true, .offset = 3});
+
+    /* A shared with stride 0 against per-sample B, with gaps and offsets. */
+    for (int t = 0; t < 4; t++)
+        check_batched_layout(ctx, t & 1, t & 2, 5, 7, 11, 6,
+                             (batch_layout){.share_a = true, .gap = 4, .offset = 2});
+
+    /* The hypernetwork's products: x_b [1, 784] times W_b [784, 10], whose
+     * matrices lie 7850 floats apart, and the two gradient products. */
+    check_batched_layout(ctx, false, false, 1, 10, 784, 19, (batch_layout){.gap = 10});
+    check_batched_layout(ctx, false, true, 1, 784, 10, 19, (batch_layout){.gap = 10});
+    check_batched_layout(ctx, true, false, 784, 10, 1, 19, (batch_layout){.gap = 10});
     clmlp_context_free(ctx);
 }
 END_TEST
@@ -235,6 +286,7 @@ int main(void)
     add_device_test(tc, gemm_beta_zero_ignores_nan);
     add_device_test(tc, gemm_rejects_bad_operands);
     add_device_test(tc, batched_gemm_shapes);
+    add_device_test(tc, batched_gemm_layouts);
     suite_add_tcase(suite, tc);
     return run_suite(suite, true);
 }

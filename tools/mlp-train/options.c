@@ -29,13 +29,16 @@ typedef struct option_spec {
 #define FIELD(f) offsetof(train_options, f)
 
 static const option_spec specs[] = {
-    {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch"},
+    {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch or hyper"},
     {"--data", "DIR", KIND_TEXT, FIELD(data_dir), 0, 0, 0,
      "folder with the Fashion-MNIST IDX files, gzip-compressed or raw"},
     {"--epochs", "N", KIND_INTEGER, FIELD(epochs), 1, 1e6, 0, "number of epochs"},
     {"--batch-size", "N", KIND_INTEGER, FIELD(batch_size), 1, 1 << 20, 0, "samples per batch"},
     {"--lr", "X", KIND_NUMBER, FIELD(lr), 0, 1e6, 1, "learning rate"},
-    {"--hidden", "N", KIND_TEXT, FIELD(hidden), 0, 0, 0, "hidden units"},
+    {"--hidden", "N", KIND_TEXT, FIELD(hidden), 0, 0, 0,
+     "hidden units; for hyper, those of the generator"},
+    {"--dp-hidden", "LIST", KIND_TEXT, FIELD(dp_hidden), 0, 0, 0,
+     "hyper: comma-separated hidden sizes of the per-sample network, none by default"},
     {"--seed", "N", KIND_INTEGER, FIELD(seed), 0, 9.0e18, 0,
      "seed of the initial weights and the shuffling"},
     {"--device", "SEL", KIND_TEXT, FIELD(device), 0, 0, 0,
@@ -159,12 +162,38 @@ static const option_spec *find_spec(const char *name)
     return NULL;
 }
 
+int parse_size_list(const char *text, size_t *values, size_t *count)
+{
+    *count = 0;
+    const char *p = text;
+    for (;;) {
+        char *end = NULL;
+        errno = 0;
+        long long v = strtoll(p, &end, 10);
+        if (end == p || errno == ERANGE || v < 1 || v > (1 << 20) || *count == MAX_LIST_SIZES)
+            return 1;
+        values[(*count)++] = (size_t)v;
+        if (*end == '\0')
+            return 0;
+        if (*end != ',')
+            return 1;
+        p = end + 1;
+    }
+}
+
 /* Checks values that depend on each other or on a fixed list of names. */
 static int validate(const train_options *o, char *error, size_t size)
 {
-    if (strcmp(o->model, "scratch") != 0)
-        return usage_error(error, size, "unknown model \"%s\" for --model; the models are: scratch",
-                           o->model);
+    if (strcmp(o->model, "scratch") != 0 && strcmp(o->model, "hyper") != 0)
+        return usage_error(error, size, "unknown model \"%s\" for --model; the models are: "
+                           "scratch, hyper", o->model);
+    size_t sizes[MAX_LIST_SIZES], count = 0;
+    if (o->dp_hidden != NULL && parse_size_list(o->dp_hidden, sizes, &count) != 0)
+        return usage_error(error, size, "--dp-hidden expects up to %d comma-separated whole "
+                           "numbers from 1 to %d, such as 64,32, got \"%s\"", MAX_LIST_SIZES,
+                           1 << 20, o->dp_hidden);
+    if (o->dp_hidden != NULL && strcmp(o->model, "hyper") != 0)
+        return usage_error(error, size, "--dp-hidden applies only to --model hyper");
     char *end = NULL;
     errno = 0;
     long long hidden = strtoll(o->hidden, &end, 10);

@@ -1,0 +1,549 @@
+/* The batched product, views and the dynamic-parameter MLP against PyTorch
+ * fixtures and central finite differences, and the hypernetwork over three
+ * SGD steps against PyTorch. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "autograd/tape.h"
+#include "common.h"
+#include "hyper_fixtures.h"
+
+static clmlp_tensor *leaf(clmlp_context *ctx, int ndim, const size_t *shape, const float *data)
+{
+    clmlp_tensor *t = NULL;
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, ndim, shape, data, &t));
+    ck_assert_ok(clmlp_tensor_set_requires_grad(t, true));
+    return t;
+}
+
+static clmlp_tensor *labels_tensor(clmlp_context *ctx, const int *labels, size_t rows)
+{
+    clmlp_tensor *t = NULL;
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_INT32, 1, &rows, labels, &t));
+    return t;
+}
+
+static void assert_tensor(const clmlp_tensor *t, const double *want, double rel_tol,
+                          double abs_tol, const char *what)
+{
+    float *got = read_tensor(t);
+    assert_close(got, want, clmlp_tensor_numel(t), rel_tol, abs_tol, what);
+    free(got);
+}
+
+static void assert_tensor_f(const clmlp_tensor *t, const float *want, double rel_tol,
+                            double abs_tol, const char *what)
+{
+    size_t n = clmlp_tensor_numel(t);
+    double *wide = malloc(n * sizeof *wide);
+    for (size_t i = 0; i < n; i++)
+        wide[i] = want[i];
+    assert_tensor(t, wide, rel_tol, abs_tol, what);
+    free(wide);
+}
+
+/* A host loss in double precision over a flat vector of every input. */
+typedef double (*host_loss_fn)(const double *values, const void *setup);
+
+/* Central differences of loss at every element of values[0..n). */
+static double *finite_differences(host_loss_fn loss, double *values, size_t n, const void *setup)
+{
+    const double h = 1e-6;
+    double *grad = malloc(n * sizeof *grad);
+    for (size_t i = 0; i < n; i++) {
+        double saved = values[i];
+        values[i] = saved + h;
+        double up = loss(values, setup);
+        values[i] = saved - h;
+        double down = loss(values, setup);
+        values[i] = saved;
+        grad[i] = (up - down) / (2 * h);
+    }
+    return grad;
+}
+
+/* ---- bmm on a padded view ---------------------------------------------- */
+
+/* a is a view [B, M, K] of a padded base [B, M, K + PAD]; b is [B, K, N]. */
+enum { BMM_B = 3, BMM_M = 2, BMM_K = 4, BMM_N = 3, BMM_PAD = 2 };
+#define BMM_A_SIZE (BMM_B * BMM_M * (BMM_K + BMM_PAD))
+#define BMM_B_SIZE (BMM_B * BMM_K * BMM_N)
+
+static const int bmm_labels[BMM_B * BMM_M] = {0, 2, 1, 1, 2, 0};
+
+/* values holds the padded base of a, then b. */
+static double host_bmm_loss(const double *values, const void *setup)
+{
+    (void)setup;
+    const double *a = values, *b = values + BMM_A_SIZE;
+    double c[BMM_B * BMM_M * BMM_N];
+    for (size_t s = 0; s < BMM_B; s++)
+        for (size_t i = 0; i < BMM_M; i++)
+            for (size_t j = 0; j < BMM_N; j++) {
+                double sum = 0.0;
+                for (size_t p = 0; p < BMM_K; p++)
+                    sum += a[(s * BMM_M + i) * (BMM_K + BMM_PAD) + p] *
+                           b[(s * BMM_K + p) * BMM_N + j];
+                c[(s * BMM_M + i) * BMM_N + j] = sum;
+            }
+    return host_cross_entropy(c, bmm_labels, BMM_B * BMM_M, BMM_N);
+}
+
+START_TEST(bmm_view_gradients_match_finite_differences)
+{
+    clmlp_context *ctx = test_context(_i);
+    float a_values[BMM_A_SIZE], b_values[BMM_B_SIZE];
+    uint32_t seed = 7;
+    fill_uniform(a_values, BMM_A_SIZE, -1.5f, 1.5f, &seed);
+    fill_uniform(b_values, BMM_B_SIZE, -1.5f, 1.5f, &seed);
+    double values[BMM_A_SIZE + BMM_B_SIZE];
+    for (size_t i = 0; i < BMM_A_SIZE; i++)
+        values[i] = a_values[i];
+    for (size_t i = 0; i < BMM_B_SIZE; i++)
+        values[BMM_A_SIZE + i] = b_values[i];
+
+    size_t base_shape[3] = {BMM_B, BMM_M, BMM_K + BMM_PAD}, b_shape[3] = {BMM_B, BMM_K, BMM_N};
+    clmlp_tensor *base = leaf(ctx, 3, base_shape, a_values), *b = leaf(ctx, 3, b_shape, b_values);
+    clmlp_tensor *labels = labels_tensor(ctx, bmm_labels, BMM_B * BMM_M);
+
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *a, *c, *flat, *loss;
+    size_t a_shape[3] = {BMM_B, BMM_M, BMM_K};
+    size_t a_strides[3] = {BMM_M * (BMM_K + BMM_PAD), BMM_K + BMM_PAD, 1};
+    size_t flat_shape[2] = {BMM_B * BMM_M, BMM_N}, flat_strides[2] = {BMM_N, 1};
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_view(tape, base, 3, a_shape, a_strides, 0, &a));
+    ck_assert_ok(clmlp_bmm(tape, a, b, &c));
+    ck_assert_ok(clmlp_view(tape, c, 2, flat_shape, flat_strides, 0, &flat));
+    ck_assert_ok(clmlp_cross_entropy(tape, flat, labels, &loss));
+    ck_assert_ok(clmlp_backward(tape, loss));
+
+    double want_loss = host_bmm_loss(values, NULL);
+    assert_tensor(loss, &want_loss, 1e-5, 1e-6, "bmm loss");
+
+    /* The padding columns get exactly zero: finite differences give 0 there. */
+    double *want = finite_differences(host_bmm_loss, values, BMM_A_SIZE + BMM_B_SIZE, NULL);
+    assert_tensor(clmlp_tensor_grad(base), want, 1e-3, 1e-5, "gradient of a's base");
+    float *base_grad = read_tensor(clmlp_tensor_grad(base));
+    for (size_t r = 0; r < BMM_B * BMM_M; r++)
+        for (size_t p = BMM_K; p < BMM_K + BMM_PAD; p++)
+            ck_assert_float_eq(base_grad[r * (BMM_K + BMM_PAD) + p], 0.0f);
+    assert_tensor(clmlp_tensor_grad(b), want + BMM_A_SIZE, 1e-3, 1e-5, "gradient of b");
+
+    free(base_grad);
+    free(want);
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(base);
+    clmlp_tensor_free(b);
+    clmlp_tensor_free(labels);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+/* ---- overlapping views ------------------------------------------------- */
+
+/* loss = CE(base[:, 0:4] + base[:, 2:6]) for base [3, 7]; column 6 is unused. */
+enum { OV_ROWS = 3, OV_COLS = 7, OV_WIDTH = 4 };
+static const int overlap_labels[OV_ROWS] = {3, 0, 2};
+
+static double host_overlap_loss(const double *base, const void *setup)
+{
+    (void)setup;
+    double sum[OV_ROWS * OV_WIDTH];
+    for (size_t r = 0; r < OV_ROWS; r++)
+        for (size_t c = 0; c < OV_WIDTH; c++)
+            sum[r * OV_WIDTH + c] = base[r * OV_COLS + c] + base[r * OV_COLS + c + 2];
+    return host_cross_entropy(sum, overlap_labels, OV_ROWS, OV_WIDTH);
+}
+
+START_TEST(overlapping_view_gradients_add_up)
+{
+    clmlp_context *ctx = test_context(_i);
+    float values[OV_ROWS * OV_COLS];
+    uint32_t seed = 11;
+    fill_uniform(values, OV_ROWS * OV_COLS, -2.0f, 2.0f, &seed);
+    double host[OV_ROWS * OV_COLS];
+    for (size_t i = 0; i < OV_ROWS * OV_COLS; i++)
+        host[i] = values[i];
+
+    size_t shape[2] = {OV_ROWS, OV_COLS}, view_shape[2] = {OV_ROWS, OV_WIDTH};
+    size_t strides[2] = {OV_COLS, 1};
+    clmlp_tensor *base = leaf(ctx, 2, shape, values);
+    clmlp_tensor *labels = labels_tensor(ctx, overlap_labels, OV_ROWS);
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *left, *right, *sum, *loss;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_view(tape, base, 2, view_shape, strides, 0, &left));
+    ck_assert_ok(clmlp_view(tape, base, 2, view_shape, strides, 2, &right));
+    ck_assert_ok(clmlp_add(tape, left, right, &sum));
+    ck_assert_ok(clmlp_cross_entropy(tape, sum, labels, &loss));
+    ck_assert_ok(clmlp_backward(tape, loss));
+
+    double want_loss = host_overlap_loss(host, NULL);
+    assert_tensor(loss, &want_loss, 1e-5, 1e-6, "overlap loss");
+    double *want = finite_differences(host_overlap_loss, host, OV_ROWS * OV_COLS, NULL);
+    assert_tensor(clmlp_tensor_grad(base), want, 1e-3, 1e-5, "gradient of the base");
+    float *grad = read_tensor(clmlp_tensor_grad(base));
+    for (size_t r = 0; r < OV_ROWS; r++)
+        ck_assert_float_eq(grad[r * OV_COLS + OV_COLS - 1], 0.0f);
+
+    free(grad);
+    free(want);
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(base);
+    clmlp_tensor_free(labels);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+/* ---- the dynamic-parameter MLP against PyTorch ------------------------- */
+
+START_TEST(dp_mlp_matches_pytorch_bmm)
+{
+    clmlp_context *ctx = test_context(_i);
+    clmlp_dp_mlp *mlp = NULL;
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, DP_INPUTS, NULL, 0, 0.0f, DP_OUTPUTS, &mlp));
+    ck_assert_uint_eq(clmlp_dp_mlp_param_count(mlp), DP_INPUTS * DP_OUTPUTS + DP_OUTPUTS);
+
+    size_t x_shape[2] = {DP_BATCH, DP_INPUTS}, w_shape[3] = {DP_BATCH, DP_INPUTS, DP_OUTPUTS};
+    size_t b_shape[2] = {DP_BATCH, DP_OUTPUTS};
+    clmlp_tensor *x = leaf(ctx, 2, x_shape, dp_x), *w = leaf(ctx, 3, w_shape, dp_w);
+    clmlp_tensor *b = leaf(ctx, 2, b_shape, dp_b);
+    clmlp_tensor *labels = labels_tensor(ctx, dp_labels, DP_BATCH);
+
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *logits, *loss;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, &w, &b, &logits));
+    ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
+    ck_assert_ok(clmlp_backward(tape, loss));
+
+    assert_tensor_f(logits, dp_logits, 1e-5, 1e-6, "logits");
+    assert_tensor_f(loss, dp_loss, 1e-5, 1e-6, "loss");
+    assert_tensor_f(clmlp_tensor_grad(x), dp_dx, 1e-4, 1e-6, "dx");
+    assert_tensor_f(clmlp_tensor_grad(w), dp_dw, 1e-4, 1e-6, "dW");
+    assert_tensor_f(clmlp_tensor_grad(b), dp_db, 1e-4, 1e-6, "db");
+
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(x);
+    clmlp_tensor_free(w);
+    clmlp_tensor_free(b);
+    clmlp_tensor_free(labels);
+    clmlp_dp_mlp_free(mlp);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+START_TEST(dp_mlp_split_grads_follow_layout)
+{
+    clmlp_context *ctx = test_context(_i);
+    clmlp_dp_mlp *mlp = NULL;
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, DP_INPUTS, NULL, 0, 0.0f, DP_OUTPUTS, &mlp));
+    enum { ROW = DP_INPUTS * DP_OUTPUTS + DP_OUTPUTS };
+
+    /* Each sample's row is its weight [in, out], then its bias. */
+    float params[DP_BATCH * ROW];
+    double want_grad[DP_BATCH * ROW];
+    for (size_t s = 0; s < DP_BATCH; s++) {
+        size_t w_size = DP_INPUTS * DP_OUTPUTS;
+        for (size_t i = 0; i < w_size; i++) {
+            params[s * ROW + i] = dp_w[s * w_size + i];
+            want_grad[s * ROW + i] = dp_dw[s * w_size + i];
+        }
+        for (size_t i = 0; i < DP_OUTPUTS; i++) {
+            params[s * ROW + w_size + i] = dp_b[s * DP_OUTPUTS + i];
+            want_grad[s * ROW + w_size + i] = dp_db[s * DP_OUTPUTS + i];
+        }
+    }
+    size_t x_shape[2] = {DP_BATCH, DP_INPUTS}, p_shape[2] = {DP_BATCH, ROW};
+    clmlp_tensor *x = NULL, *p = leaf(ctx, 2, p_shape, params);
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, x_shape, dp_x, &x));
+    clmlp_tensor *labels = labels_tensor(ctx, dp_labels, DP_BATCH);
+
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *w, *b, *logits, *loss;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_dp_mlp_split(mlp, tape, p, &w, &b));
+    ck_assert_uint_eq(clmlp_tensor_shape(w)[1], DP_INPUTS);
+    ck_assert_uint_eq(clmlp_tensor_shape(w)[2], DP_OUTPUTS);
+    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, &w, &b, &logits));
+    ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
+    ck_assert_ok(clmlp_backward(tape, loss));
+
+    assert_tensor_f(logits, dp_logits, 1e-5, 1e-6, "logits");
+    assert_tensor(clmlp_tensor_grad(p), want_grad, 1e-4, 1e-6, "gradient of the params row");
+
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(x);
+    clmlp_tensor_free(p);
+    clmlp_tensor_free(labels);
+    clmlp_dp_mlp_free(mlp);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+/* ---- the dynamic-parameter MLP against finite differences -------------- */
+
+enum { FD_B = 4, FD_IN = 7, FD_OUT = 5 };
+#define FD_X (FD_B * FD_IN)
+#define FD_W (FD_B * FD_IN * FD_OUT)
+#define FD_BIAS (FD_B * FD_OUT)
+static const int fd_labels[FD_B] = {4, 1, 0, 3};
+
+/* values holds x, then W, then the biases. */
+static double host_dp_loss(const double *values, const void *setup)
+{
+    (void)setup;
+    const double *x = values, *w = values + FD_X, *bias = values + FD_X + FD_W;
+    double z[FD_B * FD_OUT];
+    for (size_t s = 0; s < FD_B; s++)
+        for (size_t j = 0; j < FD_OUT; j++) {
+            double sum = bias[s * FD_OUT + j];
+            for (size_t p = 0; p < FD_IN; p++)
+                sum += x[s * FD_IN + p] * w[(s * FD_IN + p) * FD_OUT + j];
+            z[s * FD_OUT + j] = sum;
+        }
+    return host_cross_entropy(z, fd_labels, FD_B, FD_OUT);
+}
+
+START_TEST(dp_mlp_matches_finite_differences)
+{
+    clmlp_context *ctx = test_context(_i);
+    enum { TOTAL = FD_X + FD_W + FD_BIAS };
+    float values[TOTAL];
+    uint32_t seed = 99;
+    fill_uniform(values, TOTAL, -1.0f, 1.0f, &seed);
+    double host[TOTAL];
+    for (size_t i = 0; i < TOTAL; i++)
+        host[i] = values[i];
+
+    clmlp_dp_mlp *mlp = NULL;
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, FD_IN, NULL, 0, 0.0f, FD_OUT, &mlp));
+    size_t x_shape[2] = {FD_B, FD_IN}, w_shape[3] = {FD_B, FD_IN, FD_OUT};
+    size_t b_shape[2] = {FD_B, FD_OUT};
+    clmlp_tensor *x = leaf(ctx, 2, x_shape, values), *w = leaf(ctx, 3, w_shape, values + FD_X);
+    clmlp_tensor *b = leaf(ctx, 2, b_shape, values + FD_X + FD_W);
+    clmlp_tensor *labels = labels_tensor(ctx, fd_labels, FD_B);
+
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *logits, *loss;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, &w, &b, &logits));
+    ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
+    ck_assert_ok(clmlp_backward(tape, loss));
+
+    double want_loss = host_dp_loss(host, NULL);
+    assert_tensor(loss, &want_loss, 1e-5, 1e-6, "loss");
+    double *want = finite_differences(host_dp_loss, host, TOTAL, NULL);
+    assert_tensor(clmlp_tensor_grad(x), want, 1e-3, 1e-5, "dx");
+    assert_tensor(clmlp_tensor_grad(w), want + FD_X, 1e-3, 1e-5, "dW");
+    assert_tensor(clmlp_tensor_grad(b), want + FD_X + FD_W, 1e-3, 1e-5, "db");
+
+    free(want);
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(x);
+    clmlp_tensor_free(w);
+    clmlp_tensor_free(b);
+    clmlp_tensor_free(labels);
+    clmlp_dp_mlp_free(mlp);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+/* ---- the hypernetwork over three SGD steps ----------------------------- */
+
+static clmlp_tensor *param_named(clmlp_model *model, const char *name)
+{
+    clmlp_tensor *const *params = NULL;
+    const char *const *names = NULL;
+    size_t count = 0;
+    ck_assert_ok(clmlp_model_parameters(model, &params, &names, &count));
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(names[i], name) == 0)
+            return params[i];
+    ck_abort_msg("the model has no parameter %s", name);
+    return NULL;
+}
+
+START_TEST(hyper_three_sgd_steps_match_pytorch)
+{
+    clmlp_context *ctx = test_context(_i);
+    clmlp_model *model = NULL;
+    ck_assert_ok(clmlp_hyper_mlp_create(ctx, HY_INPUTS, HY_HIDDEN, NULL, 0, 0.0f, HY_OUTPUTS, 0,
+                                        &model));
+    ck_assert_str_eq(clmlp_model_family(model), "hyper");
+    ck_assert_uint_eq(clmlp_hyper_mlp_param_count(model), HY_PARAMS);
+
+    struct { const char *name; const float *start, *end; size_t n; } params[4] = {
+        {"generator.1.weight", hy_w1, hy_w1_final, HY_INPUTS * HY_HIDDEN},
+        {"generator.1.bias", hy_b1, hy_b1_final, HY_HIDDEN},
+        {"generator.3.weight", hy_w2, hy_w2_final, HY_HIDDEN * HY_PARAMS},
+        {"generator.3.bias", hy_b2, hy_b2_final, HY_PARAMS},
+    };
+    clmlp_tensor *tensors[4];
+    for (int i = 0; i < 4; i++) {
+        tensors[i] = param_named(model, params[i].name);
+        ck_assert_ok(clmlp_tensor_write(tensors[i], params[i].start, params[i].n));
+    }
+
+    clmlp_sgd_options sgd = clmlp_sgd_default();
+    sgd.lr = 0.1f;
+    clmlp_optimizer *optimizer = NULL;
+    ck_assert_ok(clmlp_sgd_create(ctx, tensors, 4, &sgd, &optimizer));
+    clmlp_tape *tape = NULL;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+
+    size_t x_shape[2] = {HY_BATCH, HY_INPUTS}, rows = HY_BATCH;
+    for (int step = 0; step < HY_STEPS; step++) {
+        clmlp_tensor *x, *y, *logits, *loss;
+        ck_assert_ok(clmlp_tape_tensor(tape, CLMLP_FLOAT32, 2, x_shape, &x));
+        ck_assert_ok(clmlp_tensor_write(x, hy_x + step * HY_BATCH * HY_INPUTS,
+                                        HY_BATCH * HY_INPUTS));
+        ck_assert_ok(clmlp_tape_tensor(tape, CLMLP_INT32, 1, &rows, &y));
+        ck_assert_ok(clmlp_tensor_write(y, hy_labels + step * HY_BATCH, HY_BATCH));
+        ck_assert_ok(clmlp_model_forward(model, tape, x, &logits));
+        ck_assert_ok(clmlp_cross_entropy(tape, logits, y, &loss));
+        ck_assert_ok(clmlp_optimizer_zero_grad(optimizer));
+        ck_assert_ok(clmlp_backward(tape, loss));
+        ck_assert_ok(clmlp_optimizer_step(optimizer));
+
+        char what[32];
+        snprintf(what, sizeof what, "loss of step %d", step + 1);
+        assert_tensor_f(loss, &hy_losses[step], 1e-5, 1e-6, what);
+        clmlp_tape_reset(tape);
+    }
+    for (int i = 0; i < 4; i++)
+        assert_tensor_f(tensors[i], params[i].end, 1e-4, 1e-6, params[i].name);
+
+    clmlp_tape_free(tape);
+    clmlp_optimizer_free(optimizer);
+    clmlp_model_free(model);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+START_TEST(hyper_init_is_pytorch_uniform)
+{
+    clmlp_context *ctx = test_context(_i);
+    clmlp_model *model = NULL;
+    ck_assert_ok(clmlp_hyper_mlp_create(ctx, 784, 16, NULL, 0, 0.0f, 10, 3, &model));
+    /* 784 inputs and 10 outputs give 784 * 10 + 10 generated parameters. */
+    ck_assert_uint_eq(clmlp_hyper_mlp_param_count(model), 7850);
+
+    /* Every value lies within +-1/sqrt(fan_in) and spreads over most of it. */
+    const char *names[4] = {"generator.1.weight", "generator.1.bias", "generator.3.weight",
+                            "generator.3.bias"};
+    const double fan_in[4] = {784, 784, 16, 16};
+    for (int i = 0; i < 4; i++) {
+        clmlp_tensor *t = param_named(model, names[i]);
+        float *values = read_tensor(t);
+        double bound = 1.0 / sqrt(fan_in[i]), largest = 0.0;
+        for (size_t j = 0; j < clmlp_tensor_numel(t); j++) {
+            ck_assert_msg(fabs(values[j]) <= bound, "%s[%zu] = %g is outside +-%g", names[i], j,
+                          (double)values[j], bound);
+            largest = fmax(largest, fabs(values[j]));
+        }
+        ck_assert_msg(largest > 0.8 * bound, "%s reaches only %g of +-%g", names[i], largest,
+                      bound);
+        free(values);
+    }
+    clmlp_model_free(model);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+/* ---- errors ------------------------------------------------------------ */
+
+START_TEST(memory_check_reports_sizes)
+{
+    clmlp_context *ctx = test_context(_i);
+    const clmlp_device_info *device = clmlp_context_device(ctx);
+    ck_assert_ok(clmlp_dp_mlp_check_memory(ctx, 7850, 256));
+
+    /* One sample more than the largest allocation allows. */
+    size_t batch = (size_t)(device->max_allocation / (7850 * sizeof(float))) + 1;
+    ck_assert_int_eq(clmlp_dp_mlp_check_memory(ctx, 7850, batch), CLMLP_ERROR_OUT_OF_DEVICE_MEMORY);
+    char needed[64], allowed[64];
+    snprintf(needed, sizeof needed, "%zu bytes in one buffer", batch * 7850 * sizeof(float));
+    snprintf(allowed, sizeof allowed, "%llu bytes per buffer",
+             (unsigned long long)device->max_allocation);
+    ck_assert_ptr_nonnull(strstr(clmlp_error_message(), needed));
+    ck_assert_ptr_nonnull(strstr(clmlp_error_message(), allowed));
+    ck_assert_ptr_nonnull(strstr(clmlp_error_message(), device->device_name));
+
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+START_TEST(batched_ops_reject_bad_shapes)
+{
+    clmlp_context *ctx = test_context(_i);
+    size_t a_shape[3] = {2, 3, 4}, b_shape[3] = {2, 5, 2}, m_shape[2] = {3, 4};
+    clmlp_tensor *a, *b, *m, *out = NULL;
+    clmlp_tape *tape;
+    ck_assert_ok(clmlp_tensor_create(ctx, CLMLP_FLOAT32, 3, a_shape, &a));
+    ck_assert_ok(clmlp_tensor_create(ctx, CLMLP_FLOAT32, 3, b_shape, &b));
+    ck_assert_ok(clmlp_tensor_create(ctx, CLMLP_FLOAT32, 2, m_shape, &m));
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+
+    ck_assert_int_eq(clmlp_bmm(tape, a, b, &out), CLMLP_ERROR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(clmlp_error_message(), "[2, 3, 4]"));
+    ck_assert_int_eq(clmlp_bmm(tape, m, b, &out), CLMLP_ERROR_SHAPE);
+    ck_assert_int_eq(clmlp_bmm(NULL, a, b, &out), CLMLP_ERROR_INVALID_ARGUMENT);
+
+    /* A matrix shared across the batch cannot take a gradient. */
+    size_t shared_shape[3] = {2, 4, 2}, shared_strides[3] = {0, 2, 1};
+    clmlp_tensor *w = NULL, *shared = NULL;
+    size_t w_shape[2] = {4, 2};
+    ck_assert_ok(clmlp_tensor_create(ctx, CLMLP_FLOAT32, 2, w_shape, &w));
+    ck_assert_ok(clmlp_view(tape, w, 3, shared_shape, shared_strides, 0, &shared));
+    ck_assert_ok(clmlp_bmm(tape, a, shared, &out));
+    ck_assert_ok(clmlp_tensor_set_requires_grad(w, true));
+    ck_assert_ok(clmlp_view(tape, w, 3, shared_shape, shared_strides, 0, &shared));
+    ck_assert_int_eq(clmlp_bmm(tape, a, shared, &out), CLMLP_ERROR_UNSUPPORTED);
+
+    /* Views must stay inside their base. */
+    size_t view_shape[2] = {3, 4}, view_strides[2] = {4, 1};
+    ck_assert_int_eq(clmlp_view(tape, m, 2, view_shape, view_strides, 1, &out), CLMLP_ERROR_SHAPE);
+    ck_assert_int_eq(clmlp_add(tape, m, a, &out), CLMLP_ERROR_SHAPE);
+
+    /* The dynamic-parameter MLP checks its sizes and operands. */
+    clmlp_dp_mlp *mlp = NULL;
+    ck_assert_int_eq(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 0.0f, 0, &mlp),
+                     CLMLP_ERROR_INVALID_ARGUMENT);
+    ck_assert_int_eq(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 1.0f, 2, &mlp),
+                     CLMLP_ERROR_INVALID_ARGUMENT);
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 0.0f, 2, &mlp));
+    ck_assert_int_eq(clmlp_dp_mlp_forward(mlp, tape, m, &b, &m, &out), CLMLP_ERROR_SHAPE);
+    ck_assert_ptr_nonnull(strstr(clmlp_error_message(), "[3, 4, 2]"));
+    ck_assert_int_eq(clmlp_dp_mlp_split(mlp, tape, m, &a, &b), CLMLP_ERROR_SHAPE);
+
+    clmlp_dp_mlp_free(mlp);
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(a);
+    clmlp_tensor_free(b);
+    clmlp_tensor_free(m);
+    clmlp_tensor_free(w);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *suite = suite_create("hyper");
+    TCase *tc = tcase_create("device");
+    tcase_set_timeout(tc, 600);
+    add_device_test(tc, bmm_view_gradients_match_finite_differences);
+    add_device_test(tc, overlapping_view_gradients_add_up);
+    add_device_test(tc, dp_mlp_matches_pytorch_bmm);
+    add_device_test(tc, dp_mlp_split_grads_follow_layout);
+    add_device_test(tc, dp_mlp_matches_finite_differences);
+    add_device_test(tc, hyper_three_sgd_steps_match_pytorch);
+    add_device_test(tc, hyper_init_is_pytorch_uniform);
+    add_device_test(tc, memory_check_reports_sizes);
+    add_device_test(tc, batched_ops_reject_bad_shapes);
+    suite_add_tcase(suite, tc);
+    return run_suite(suite, true);
+}
