@@ -77,3 +77,91 @@ __kernel void accumulate_rows(const uint n, const uint cols,
         dst[dst_offset + r * dst_ld + c] += src[src_offset + r * src_ld + c];
     }
 }
+
+// y = tanh(x).
+__kernel void tanh_forward(const uint n, __global const float *x, const uint x_offset,
+                           __global float *y, const uint y_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n)
+        y[y_offset + i] = tanh(x[x_offset + i]);
+}
+
+// dx += dy * (1 - y^2), from the output y = tanh(x).
+__kernel void tanh_backward(const uint n, __global const float *y, const uint y_offset,
+                            __global const float *dy, const uint dy_offset,
+                            __global float *dx, const uint dx_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const float out = y[y_offset + i];
+        dx[dx_offset + i] += dy[dy_offset + i] * (1.0f - out * out);
+    }
+}
+
+// y = 1 / (1 + exp(-x)), written so that exp never overflows.
+__kernel void sigmoid_forward(const uint n, __global const float *x, const uint x_offset,
+                              __global float *y, const uint y_offset)
+{
+    const uint i = get_global_id(0);
+    if (i >= n)
+        return;
+    const float v = x[x_offset + i];
+    const float e = exp(-fabs(v));
+    y[y_offset + i] = v >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+}
+
+// dx += dy * y * (1 - y), from the output y = sigmoid(x).
+__kernel void sigmoid_backward(const uint n, __global const float *y, const uint y_offset,
+                               __global const float *dy, const uint dy_offset,
+                               __global float *dx, const uint dx_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const float out = y[y_offset + i];
+        dx[dx_offset + i] += dy[dy_offset + i] * out * (1.0f - out);
+    }
+}
+
+// y = x where x > 0, slope * x elsewhere.
+__kernel void leaky_relu_forward(const uint n, __global const float *x, const uint x_offset,
+                                 __global float *y, const uint y_offset, const float slope)
+{
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const float v = x[x_offset + i];
+        y[y_offset + i] = v > 0.0f ? v : slope * v;
+    }
+}
+
+// dx += dy where x > 0, slope * dy elsewhere; reads the input x, because a
+// negative slope would make the sign of y ambiguous.
+__kernel void leaky_relu_backward(const uint n, __global const float *x, const uint x_offset,
+                                  __global const float *dy, const uint dy_offset,
+                                  __global float *dx, const uint dx_offset, const float slope)
+{
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const float g = dy[dy_offset + i];
+        dx[dx_offset + i] += x[x_offset + i] > 0.0f ? g : slope * g;
+    }
+}
+
+// out[i] = (float)labels[i], for losses that take float targets.
+__kernel void int_to_float(const uint n, __global const int *labels, const uint labels_offset,
+                           __global float *out, const uint out_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n)
+        out[out_offset + i] = (float)labels[labels_offset + i];
+}
+
+// out[r, c] = row[c] for an [n / cols, cols] matrix.
+__kernel void broadcast_row(const uint n, const uint cols,
+                            __global const float *row, const uint row_offset,
+                            __global float *out, const uint out_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n)
+        out[out_offset + i] = row[row_offset + i % cols];
+}

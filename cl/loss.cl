@@ -71,3 +71,87 @@ __kernel void accumulate_metrics(const uint rows, const uint classes,
     totals[1] += (float)correct;
     totals[2] += (float)rows;
 }
+
+// Elementwise binary losses. kind selects the loss of input x and target t:
+//   0: binary cross-entropy on logits, max(x, 0) - x * t + log(1 + exp(-|x|));
+//   1: binary cross-entropy on probabilities, -(t * log(x) + (1 - t) * log(1 - x))
+//      with each log clamped at -100, as PyTorch does;
+//   2: squared error (x - t)^2.
+#define LOSS_BCE_WITH_LOGITS 0
+#define LOSS_BCE 1
+#define LOSS_MSE 2
+
+__kernel void pointwise_loss(const uint n, const int kind,
+                             __global const float *x, const uint x_offset,
+                             __global const float *t, const uint t_offset,
+                             __global float *loss)
+{
+    const uint i = get_global_id(0);
+    if (i >= n)
+        return;
+    const float v = x[x_offset + i];
+    const float target = t[t_offset + i];
+    float l;
+    if (kind == LOSS_BCE_WITH_LOGITS) {
+        l = fmax(v, 0.0f) - v * target + log1p(exp(-fabs(v)));
+    } else if (kind == LOSS_BCE) {
+        const float log_p = fmax(log(v), -100.0f);
+        const float log_q = fmax(log(1.0f - v), -100.0f);
+        l = -(target * log_p + (1.0f - target) * log_q);
+    } else {
+        const float d = v - target;
+        l = d * d;
+    }
+    loss[i] = l;
+}
+
+// dx += dloss[0] / n times the derivative of the loss above:
+// sigmoid(x) - t; (x - t) / max(x * (1 - x), 1e-12) as PyTorch computes it;
+// or 2 * (x - t).
+__kernel void pointwise_loss_backward(const uint n, const int kind,
+                                      __global const float *x, const uint x_offset,
+                                      __global const float *t, const uint t_offset,
+                                      __global const float *dloss, const uint dloss_offset,
+                                      __global float *dx, const uint dx_offset)
+{
+    const uint i = get_global_id(0);
+    if (i >= n)
+        return;
+    const float v = x[x_offset + i];
+    const float target = t[t_offset + i];
+    float g;
+    if (kind == LOSS_BCE_WITH_LOGITS) {
+        const float e = exp(-fabs(v));
+        const float sig = v >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+        g = sig - target;
+    } else if (kind == LOSS_BCE) {
+        g = (v - target) / fmax(v * (1.0f - v), 1e-12f);
+    } else {
+        g = 2.0f * (v - target);
+    }
+    dx[dx_offset + i] += g * dloss[dloss_offset] / (float)n;
+}
+
+// totals[0] += loss[0] * rows, totals[1] += rows whose output is above
+// threshold exactly when the label is nonzero, totals[2] += rows. outputs
+// holds one value per row. One work-item.
+__kernel void accumulate_binary_metrics(const uint rows,
+                                        __global const float *outputs, const uint outputs_offset,
+                                        const float threshold,
+                                        __global const int *labels, const uint labels_offset,
+                                        __global const float *loss, const uint loss_offset,
+                                        __global float *totals)
+{
+    if (get_global_id(0) != 0)
+        return;
+    uint correct = 0;
+    for (uint b = 0; b < rows; b++) {
+        const int predicted = outputs[outputs_offset + b] > threshold ? 1 : 0;
+        const int actual = labels[labels_offset + b] != 0 ? 1 : 0;
+        if (predicted == actual)
+            correct++;
+    }
+    totals[0] += loss[loss_offset] * (float)rows;
+    totals[1] += (float)correct;
+    totals[2] += (float)rows;
+}

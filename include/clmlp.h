@@ -12,6 +12,7 @@
 #include "clmlp/optim.h"
 #include "clmlp/model.h"
 #include "clmlp/hyper.h"
+#include "clmlp/nn.h"
 #include "clmlp/data.h"
 #include "clmlp/train.h"
 

@@ -20,9 +20,16 @@ CLMLP_API clmlp_status clmlp_model_forward(clmlp_model *model, clmlp_tape *tape,
 
 /* Returns the trainable parameters and their names ("W1", "net.1.weight", ...).
  * Both arrays belong to the model and stay valid until it changes shape or is
- * freed. A model with lazy layers has none until its first forward pass. */
+ * freed. A model with lazy layers has none until its first forward pass, and
+ * returns CLMLP_ERROR_NOT_READY before it. */
 CLMLP_API clmlp_status clmlp_model_parameters(clmlp_model *model, clmlp_tensor *const **params,
                                               const char *const **names, size_t *count);
+
+/* Returns the buffers, state that is saved but not trained, such as
+ * "net.2.running_mean", with the same lifetime rules as the parameters. A
+ * model without buffers returns a count of 0. */
+CLMLP_API clmlp_status clmlp_model_buffers(clmlp_model *model, clmlp_tensor *const **buffers,
+                                           const char *const **names, size_t *count);
 
 /* Switches between training (the default) and evaluation mode. */
 CLMLP_API void clmlp_model_set_training(clmlp_model *model, bool training);

@@ -29,6 +29,13 @@ typedef struct clmlp_epoch_stats {
  * then returns CLMLP_ERROR_CANCELLED. */
 typedef int (*clmlp_epoch_fn)(const clmlp_epoch_stats *stats, void *user_data);
 
+/* The loss a training run minimises, and the accuracy it reports. */
+typedef enum clmlp_loss_kind {
+    CLMLP_LOSS_CROSS_ENTROPY = 0,   /* logits [B, C], class labels; argmax accuracy */
+    CLMLP_LOSS_BCE,                 /* probabilities [B, 1], 0/1 labels; accuracy of p > 0.5 */
+    CLMLP_LOSS_BCE_WITH_LOGITS      /* logits [B, 1], 0/1 labels; accuracy of z > 0 */
+} clmlp_loss_kind;
+
 typedef struct clmlp_fit_options {
     int epochs;                   /* train until this epoch, 1-based */
     int start_epoch;              /* first epoch to run, 1 unless resuming */
@@ -36,13 +43,15 @@ typedef struct clmlp_fit_options {
     uint64_t seed;                /* shuffling seed; epoch e uses stream e */
     clmlp_epoch_fn on_epoch;      /* may be NULL */
     void *user_data;
+    clmlp_loss_kind loss;         /* cross-entropy by default */
 } clmlp_fit_options;
 
-/* Returns 10 epochs from epoch 1, batch 256, seed 0, no callback. */
+/* Returns 10 epochs from epoch 1, batch 256, seed 0, no callback,
+ * cross-entropy. */
 CLMLP_API clmlp_fit_options clmlp_fit_default(void);
 
-/* Trains model with optimizer on train, minimising softmax cross-entropy
- * against the dataset labels, and evaluates on val (may be NULL) after each
+/* Trains model with optimizer on train, minimising options->loss against
+ * the dataset labels (mapped by its label map), and evaluates on val (may be NULL) after each
  * epoch. Returns CLMLP_ERROR_DIVERGED when the loss becomes NaN or infinite. */
 CLMLP_API clmlp_status clmlp_fit(clmlp_model *model, clmlp_optimizer *optimizer,
                                  clmlp_dataset *train, clmlp_dataset *val,
@@ -52,6 +61,11 @@ CLMLP_API clmlp_status clmlp_fit(clmlp_model *model, clmlp_optimizer *optimizer,
  * mode, in batches of batch_size, in dataset order. */
 CLMLP_API clmlp_status clmlp_evaluate(clmlp_model *model, clmlp_dataset *data, size_t batch_size,
                                       double *loss, double *accuracy);
+
+/* clmlp_evaluate() with the loss and accuracy of a given loss kind. */
+CLMLP_API clmlp_status clmlp_evaluate_loss(clmlp_model *model, clmlp_dataset *data,
+                                           size_t batch_size, clmlp_loss_kind loss_kind,
+                                           double *loss, double *accuracy);
 
 #ifdef __cplusplus
 }

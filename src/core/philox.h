@@ -10,6 +10,7 @@
 /* Tags XORed into key[1] so that one seed gives unrelated numbers to each
  * use of the generator. */
 #define CLMLP_PHILOX_STREAM_SHUFFLE 0x53485546u /* "SHUF" */
+#define CLMLP_PHILOX_STREAM_DROPOUT 0x44524f50u /* "DROP"; cl/random.cl receives it in the key */
 
 /* Writes the four 32-bit words of Philox4x32 with 10 rounds for a counter
  * and a key. */

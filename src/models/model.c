@@ -17,11 +17,30 @@ clmlp_status clmlp_model_parameters(clmlp_model *model, clmlp_tensor *const **pa
 {
     if (model == NULL || count == NULL)
         return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_model_parameters: NULL argument");
+    *count = 0;
+    if (model->refresh_tensors != NULL)
+        CLMLP_TRY(model->refresh_tensors(model));
     if (params)
         *params = model->params;
     if (names)
         *names = model->param_names;
     *count = model->param_count;
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_model_buffers(clmlp_model *model, clmlp_tensor *const **buffers,
+                                 const char *const **names, size_t *count)
+{
+    if (model == NULL || count == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_model_buffers: NULL argument");
+    *count = 0;
+    if (model->refresh_tensors != NULL)
+        CLMLP_TRY(model->refresh_tensors(model));
+    if (buffers)
+        *buffers = model->buffers;
+    if (names)
+        *names = model->buffer_names;
+    *count = model->buffer_count;
     return CLMLP_SUCCESS;
 }
 
@@ -41,7 +60,9 @@ bool clmlp_model_training(const clmlp_model *model)
 
 const char *clmlp_model_family(const clmlp_model *model)
 {
-    return model ? model->ops->family : "";
+    if (model == NULL)
+        return "";
+    return model->family ? model->family : model->ops->family;
 }
 
 void clmlp_model_free(clmlp_model *model)
@@ -51,8 +72,14 @@ void clmlp_model_free(clmlp_model *model)
     if (model->ops && model->ops->free)
         model->ops->free(model);
     for (size_t i = 0; i < model->param_count; i++) {
-        clmlp_tensor_free(model->params[i]);
+        if (!model->borrows_tensors)
+            clmlp_tensor_free(model->params[i]);
         free((char *)model->param_names[i]);
+    }
+    for (size_t i = 0; i < model->buffer_count; i++) {
+        if (!model->borrows_tensors)
+            clmlp_tensor_free(model->buffers[i]);
+        free((char *)model->buffer_names[i]);
     }
     free(model);
 }

@@ -22,6 +22,16 @@ struct clmlp_model {
     clmlp_tensor *params[CLMLP_MAX_PARAMS];     /* owned */
     const char *param_names[CLMLP_MAX_PARAMS];  /* owned copies */
     size_t param_count;
+    clmlp_tensor *buffers[CLMLP_MAX_PARAMS];
+    const char *buffer_names[CLMLP_MAX_PARAMS]; /* owned copies */
+    size_t buffer_count;
+    /* When set, the tensors in params and buffers belong to a module and
+     * clmlp_model_free() leaves them alone; the names are still owned. */
+    bool borrows_tensors;
+    const char *family;   /* replaces ops->family when set; owned by the family */
+    /* Brings the parameter and buffer arrays up to date before they are
+     * returned; NULL for families whose tensors never change. */
+    clmlp_status (*refresh_tensors)(clmlp_model *model);
 };
 
 /* Creates a parameter tensor named name and appends it to the model. */

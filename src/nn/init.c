@@ -60,3 +60,12 @@ clmlp_status clmlp_init_uniform(clmlp_tensor *t, float low, float high, uint64_t
 {
     return init_with(t, draw_uniform, low, high, seed, stream);
 }
+
+uint64_t clmlp_layer_seed(uint64_t seed, uint64_t index)
+{
+    /* SplitMix64's finaliser spreads nearby seeds and indices apart. */
+    uint64_t z = seed + (index + 1) * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}

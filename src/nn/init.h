@@ -16,4 +16,8 @@ clmlp_status clmlp_init_normal(clmlp_tensor *tensor, float mean, float std, uint
 clmlp_status clmlp_init_uniform(clmlp_tensor *tensor, float low, float high, uint64_t seed,
                                 uint32_t stream);
 
+/* Derives the seed of layer index from a model seed, so that layers of the
+ * same shape start from different numbers. */
+uint64_t clmlp_layer_seed(uint64_t seed, uint64_t index);
+
 #endif

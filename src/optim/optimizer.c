@@ -80,6 +80,72 @@ void clmlp_optimizer_free(clmlp_optimizer *opt)
         return;
     if (opt->ops && opt->ops->free_state)
         opt->ops->free_state(opt);
+    if (opt->state_tensors != NULL)
+        for (size_t i = 0; i < opt->param_count * opt->state_slots; i++)
+            clmlp_tensor_free(opt->state_tensors[i]);
+    free(opt->state_tensors);
     free(opt->params);
     free(opt);
+}
+
+clmlp_status clmlp_optimizer_alloc_state(clmlp_optimizer *opt, size_t slots,
+                                         const char *const *names)
+{
+    opt->state_tensors = calloc(opt->param_count * slots, sizeof *opt->state_tensors);
+    if (opt->state_tensors == NULL)
+        return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory creating %s state",
+                          opt->ops->name);
+    opt->state_slots = slots;
+    opt->state_names = names;
+    for (size_t i = 0; i < opt->param_count; i++) {
+        const clmlp_tensor *p = opt->params[i];
+        for (size_t s = 0; s < slots; s++)
+            CLMLP_TRY(clmlp_tensor_create(opt->ctx, CLMLP_FLOAT32, p->ndim, p->shape,
+                                          &opt->state_tensors[i * slots + s]));
+    }
+    return CLMLP_SUCCESS;
+}
+
+size_t clmlp_optimizer_param_count(const clmlp_optimizer *opt)
+{
+    return opt ? opt->param_count : 0;
+}
+
+size_t clmlp_optimizer_state_slots(const clmlp_optimizer *opt)
+{
+    return opt ? opt->state_slots : 0;
+}
+
+const char *clmlp_optimizer_state_name(const clmlp_optimizer *opt, size_t slot)
+{
+    if (opt == NULL || slot >= opt->state_slots)
+        return NULL;
+    return opt->state_names[slot];
+}
+
+clmlp_status clmlp_optimizer_state(clmlp_optimizer *opt, size_t param, size_t slot,
+                                   clmlp_tensor **state)
+{
+    if (opt == NULL || state == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_optimizer_state: NULL argument");
+    if (param >= opt->param_count || slot >= opt->state_slots)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_optimizer_state: %s has %zu "
+                          "parameters with %zu state slots each; parameter %zu slot %zu does not "
+                          "exist", opt->ops->name, opt->param_count, opt->state_slots, param, slot);
+    *state = opt->state_tensors[param * opt->state_slots + slot];
+    return CLMLP_SUCCESS;
+}
+
+uint64_t clmlp_optimizer_step_count(const clmlp_optimizer *opt)
+{
+    return opt ? opt->step_count : 0;
+}
+
+clmlp_status clmlp_optimizer_set_step_count(clmlp_optimizer *opt, uint64_t steps)
+{
+    if (opt == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_optimizer_set_step_count: NULL "
+                          "optimizer");
+    opt->step_count = steps;
+    return CLMLP_SUCCESS;
 }

@@ -21,11 +21,22 @@ struct clmlp_optimizer {
     float lr;
     uint64_t step_count;         /* steps taken so far */
     void *state;                 /* algorithm-specific */
+
+    /* Per-parameter state tensors: slot s of parameter i is
+     * state_tensors[i * state_slots + s]. Owned. */
+    clmlp_tensor **state_tensors;
+    size_t state_slots;
+    const char *const *state_names;   /* state_slots static names */
 };
 
 /* Fills the common fields after checking the parameter list. */
 clmlp_status clmlp_optimizer_init(clmlp_optimizer *optimizer, const clmlp_optimizer_ops *ops,
                                   clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
                                   float lr);
+
+/* Creates zero-filled state tensors shaped like each parameter, slots per
+ * parameter, named by names (static strings). */
+clmlp_status clmlp_optimizer_alloc_state(clmlp_optimizer *optimizer, size_t slots,
+                                         const char *const *names);
 
 #endif

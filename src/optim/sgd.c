@@ -4,10 +4,12 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* With momentum, each parameter has one state slot: its momentum buffer. */
 typedef struct sgd_state {
     clmlp_sgd_options options;
-    clmlp_tensor **momentum;     /* one buffer per parameter, or NULL without momentum */
 } sgd_state;
+
+static const char *const sgd_state_names[] = {"momentum_buffer"};
 
 clmlp_sgd_options clmlp_sgd_default(void)
 {
@@ -23,7 +25,7 @@ static clmlp_status sgd_step(clmlp_optimizer *opt)
     for (size_t i = 0; i < opt->param_count; i++) {
         clmlp_tensor *p = opt->params[i], *g = p->grad;
         /* Without momentum the kernel never touches the buffer argument. */
-        cl_mem momentum = s->momentum ? s->momentum[i]->buffer : p->buffer;
+        cl_mem momentum = opt->state_slots ? opt->state_tensors[i]->buffer : p->buffer;
         cl_uint n = (cl_uint)clmlp_tensor_numel(p);
         cl_uint p_offset = (cl_uint)p->offset, g_offset = (cl_uint)g->offset;
         CLMLP_TRY(CLMLP_LAUNCH_1D(opt->ctx, "sgd_step", n, CLMLP_ARG(n), CLMLP_ARG(p->buffer),
@@ -38,14 +40,7 @@ static clmlp_status sgd_step(clmlp_optimizer *opt)
 
 static void sgd_free_state(clmlp_optimizer *opt)
 {
-    sgd_state *s = opt->state;
-    if (s == NULL)
-        return;
-    if (s->momentum)
-        for (size_t i = 0; i < opt->param_count; i++)
-            clmlp_tensor_free(s->momentum[i]);
-    free(s->momentum);
-    free(s);
+    free(opt->state);
 }
 
 static const clmlp_optimizer_ops sgd_ops = {"sgd", sgd_step, sgd_free_state};
@@ -87,14 +82,8 @@ clmlp_status clmlp_sgd_create(clmlp_context *ctx, clmlp_tensor *const *params, s
     opt->state = s;
     clmlp_status status = clmlp_optimizer_init(opt, &sgd_ops, ctx, params, count, o.lr);
 
-    if (status == CLMLP_SUCCESS && o.momentum > 0.0f) {
-        s->momentum = calloc(count, sizeof *s->momentum);
-        if (s->momentum == NULL)
-            status = clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory creating sgd");
-        for (size_t i = 0; status == CLMLP_SUCCESS && i < count; i++)
-            status = clmlp_tensor_create(ctx, CLMLP_FLOAT32, params[i]->ndim, params[i]->shape,
-                                         &s->momentum[i]);
-    }
+    if (status == CLMLP_SUCCESS && o.momentum > 0.0f)
+        status = clmlp_optimizer_alloc_state(opt, 1, sgd_state_names);
     if (status != CLMLP_SUCCESS) {
         opt->ops = &sgd_ops;
         clmlp_optimizer_free(opt);
