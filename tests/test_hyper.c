@@ -200,38 +200,109 @@ END_TEST
 
 /* ---- the dynamic-parameter MLP against PyTorch ------------------------- */
 
+/* One PyTorch case of the dynamic-parameter MLP on DP_BATCH samples. */
+typedef struct dp_fixture {
+    const char *name;
+    size_t hidden_count;                  /* 0, or 1 hidden layer of DP_HIDDEN */
+    const float *x, *logits, *loss, *dx;
+    const int *labels;
+    const float *w[2], *b[2], *dw[2], *db[2];
+    const float *norm_dweight, *norm_dbias, *running_mean, *running_var;
+} dp_fixture;
+
+static const dp_fixture dp_fixtures[2] = {
+    {"no hidden layer", 0, dp0_x, dp0_logits, dp0_loss, dp0_dx, dp0_labels,
+     {dp0_w0, NULL}, {dp0_b0, NULL}, {dp0_dw0, NULL}, {dp0_db0, NULL}, NULL, NULL, NULL, NULL},
+    {"one hidden layer", 1, dp1_x, dp1_logits, dp1_loss, dp1_dx, dp1_labels,
+     {dp1_w0, dp1_w1}, {dp1_b0, dp1_b1}, {dp1_dw0, dp1_dw1}, {dp1_db0, dp1_db1},
+     dp1_norm0_dweight, dp1_norm0_dbias, dp1_norm0_running_mean, dp1_norm0_running_var},
+};
+
+static const size_t dp_hidden[1] = {DP_HIDDEN};
+
+/* Sizes of layer l of a fixture's network. */
+static void dp_layer_sizes(const dp_fixture *f, size_t l, size_t *in, size_t *out)
+{
+    *in = l == 0 ? DP_INPUTS : DP_HIDDEN;
+    *out = l < f->hidden_count ? DP_HIDDEN : DP_OUTPUTS;
+}
+
+static clmlp_dp_mlp *dp_create(clmlp_context *ctx, const dp_fixture *f)
+{
+    clmlp_dp_mlp *mlp = NULL;
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, DP_INPUTS, dp_hidden, f->hidden_count, 0.0f, DP_OUTPUTS,
+                                     0, &mlp));
+    ck_assert_uint_eq(clmlp_dp_mlp_layer_count(mlp), f->hidden_count + 1);
+    return mlp;
+}
+
+/* Checks the BatchNorm1d gradients and running statistics of a fixture. */
+static void assert_norms(clmlp_dp_mlp *mlp, const dp_fixture *f)
+{
+    clmlp_named_tensors params = {0}, buffers = {0};
+    ck_assert_ok(clmlp_dp_mlp_parameters(mlp, "dp", &params));
+    ck_assert_ok(clmlp_dp_mlp_buffers(mlp, "dp", &buffers));
+    ck_assert_uint_eq(params.count, 2 * f->hidden_count);
+    if (f->hidden_count > 0) {
+        ck_assert_str_eq(params.items[0].name, "dp.norms.0.weight");
+        ck_assert_str_eq(params.items[1].name, "dp.norms.0.bias");
+        assert_tensor_f(clmlp_tensor_grad(params.items[0].tensor), f->norm_dweight, 1e-4, 1e-6,
+                        "BatchNorm1d weight gradient");
+        assert_tensor_f(clmlp_tensor_grad(params.items[1].tensor), f->norm_dbias, 1e-4, 1e-6,
+                        "BatchNorm1d bias gradient");
+        ck_assert_str_eq(buffers.items[0].name, "dp.norms.0.running_mean");
+        ck_assert_str_eq(buffers.items[1].name, "dp.norms.0.running_var");
+        assert_tensor_f(buffers.items[0].tensor, f->running_mean, 1e-5, 1e-6, "running_mean");
+        assert_tensor_f(buffers.items[1].tensor, f->running_var, 1e-5, 1e-6, "running_var");
+    }
+    clmlp_named_tensors_free(&params);
+    clmlp_named_tensors_free(&buffers);
+}
+
 START_TEST(dp_mlp_matches_pytorch_bmm)
 {
     clmlp_context *ctx = test_context(_i);
-    clmlp_dp_mlp *mlp = NULL;
-    ck_assert_ok(clmlp_dp_mlp_create(ctx, DP_INPUTS, NULL, 0, 0.0f, DP_OUTPUTS, &mlp));
-    ck_assert_uint_eq(clmlp_dp_mlp_param_count(mlp), DP_INPUTS * DP_OUTPUTS + DP_OUTPUTS);
+    for (size_t k = 0; k < 2; k++) {
+        const dp_fixture *f = &dp_fixtures[k];
+        clmlp_dp_mlp *mlp = dp_create(ctx, f);
+        size_t layers = f->hidden_count + 1;
 
-    size_t x_shape[2] = {DP_BATCH, DP_INPUTS}, w_shape[3] = {DP_BATCH, DP_INPUTS, DP_OUTPUTS};
-    size_t b_shape[2] = {DP_BATCH, DP_OUTPUTS};
-    clmlp_tensor *x = leaf(ctx, 2, x_shape, dp_x), *w = leaf(ctx, 3, w_shape, dp_w);
-    clmlp_tensor *b = leaf(ctx, 2, b_shape, dp_b);
-    clmlp_tensor *labels = labels_tensor(ctx, dp_labels, DP_BATCH);
+        size_t x_shape[2] = {DP_BATCH, DP_INPUTS};
+        clmlp_tensor *x = leaf(ctx, 2, x_shape, f->x), *w[2] = {NULL, NULL}, *b[2] = {NULL, NULL};
+        for (size_t l = 0; l < layers; l++) {
+            size_t in, out;
+            dp_layer_sizes(f, l, &in, &out);
+            size_t w_shape[3] = {DP_BATCH, in, out}, b_shape[2] = {DP_BATCH, out};
+            w[l] = leaf(ctx, 3, w_shape, f->w[l]);
+            b[l] = leaf(ctx, 2, b_shape, f->b[l]);
+        }
+        clmlp_tensor *labels = labels_tensor(ctx, f->labels, DP_BATCH);
 
-    clmlp_tape *tape = NULL;
-    clmlp_tensor *logits, *loss;
-    ck_assert_ok(clmlp_tape_create(ctx, &tape));
-    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, &w, &b, &logits));
-    ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
-    ck_assert_ok(clmlp_backward(tape, loss));
+        clmlp_tape *tape = NULL;
+        clmlp_tensor *logits, *loss;
+        ck_assert_ok(clmlp_tape_create(ctx, &tape));
+        ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, w, b, &logits));
+        ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
+        ck_assert_ok(clmlp_backward(tape, loss));
 
-    assert_tensor_f(logits, dp_logits, 1e-5, 1e-6, "logits");
-    assert_tensor_f(loss, dp_loss, 1e-5, 1e-6, "loss");
-    assert_tensor_f(clmlp_tensor_grad(x), dp_dx, 1e-4, 1e-6, "dx");
-    assert_tensor_f(clmlp_tensor_grad(w), dp_dw, 1e-4, 1e-6, "dW");
-    assert_tensor_f(clmlp_tensor_grad(b), dp_db, 1e-4, 1e-6, "db");
+        assert_tensor_f(logits, f->logits, 1e-4, 1e-5, f->name);
+        assert_tensor_f(loss, f->loss, 1e-5, 1e-6, f->name);
+        assert_tensor_f(clmlp_tensor_grad(x), f->dx, 1e-4, 1e-6, "dx");
+        for (size_t l = 0; l < layers; l++) {
+            assert_tensor_f(clmlp_tensor_grad(w[l]), f->dw[l], 1e-4, 1e-6, "dW");
+            assert_tensor_f(clmlp_tensor_grad(b[l]), f->db[l], 1e-4, 1e-6, "db");
+        }
+        assert_norms(mlp, f);
 
-    clmlp_tape_free(tape);
-    clmlp_tensor_free(x);
-    clmlp_tensor_free(w);
-    clmlp_tensor_free(b);
-    clmlp_tensor_free(labels);
-    clmlp_dp_mlp_free(mlp);
+        clmlp_tape_free(tape);
+        clmlp_tensor_free(x);
+        for (size_t l = 0; l < layers; l++) {
+            clmlp_tensor_free(w[l]);
+            clmlp_tensor_free(b[l]);
+        }
+        clmlp_tensor_free(labels);
+        clmlp_dp_mlp_free(mlp);
+    }
     clmlp_context_free(ctx);
 }
 END_TEST
@@ -239,120 +310,195 @@ END_TEST
 START_TEST(dp_mlp_split_grads_follow_layout)
 {
     clmlp_context *ctx = test_context(_i);
-    clmlp_dp_mlp *mlp = NULL;
-    ck_assert_ok(clmlp_dp_mlp_create(ctx, DP_INPUTS, NULL, 0, 0.0f, DP_OUTPUTS, &mlp));
-    enum { ROW = DP_INPUTS * DP_OUTPUTS + DP_OUTPUTS };
+    for (size_t k = 0; k < 2; k++) {
+        const dp_fixture *f = &dp_fixtures[k];
+        clmlp_dp_mlp *mlp = dp_create(ctx, f);
+        size_t layers = f->hidden_count + 1, row = clmlp_dp_mlp_param_count(mlp);
 
-    /* Each sample's row is its weight [in, out], then its bias. */
-    float params[DP_BATCH * ROW];
-    double want_grad[DP_BATCH * ROW];
-    for (size_t s = 0; s < DP_BATCH; s++) {
-        size_t w_size = DP_INPUTS * DP_OUTPUTS;
-        for (size_t i = 0; i < w_size; i++) {
-            params[s * ROW + i] = dp_w[s * w_size + i];
-            want_grad[s * ROW + i] = dp_dw[s * w_size + i];
+        /* Each sample's row holds every layer's weight [in, out], then its bias. */
+        float *params = malloc(DP_BATCH * row * sizeof *params);
+        double *want_grad = malloc(DP_BATCH * row * sizeof *want_grad);
+        for (size_t s = 0; s < DP_BATCH; s++) {
+            size_t at = s * row;
+            for (size_t l = 0; l < layers; l++) {
+                size_t in, out;
+                dp_layer_sizes(f, l, &in, &out);
+                for (size_t i = 0; i < in * out; i++, at++) {
+                    params[at] = f->w[l][s * in * out + i];
+                    want_grad[at] = f->dw[l][s * in * out + i];
+                }
+                for (size_t i = 0; i < out; i++, at++) {
+                    params[at] = f->b[l][s * out + i];
+                    want_grad[at] = f->db[l][s * out + i];
+                }
+            }
+            ck_assert_uint_eq(at, (s + 1) * row);
         }
-        for (size_t i = 0; i < DP_OUTPUTS; i++) {
-            params[s * ROW + w_size + i] = dp_b[s * DP_OUTPUTS + i];
-            want_grad[s * ROW + w_size + i] = dp_db[s * DP_OUTPUTS + i];
-        }
+        size_t x_shape[2] = {DP_BATCH, DP_INPUTS}, p_shape[2] = {DP_BATCH, row};
+        clmlp_tensor *x = NULL, *p = leaf(ctx, 2, p_shape, params);
+        ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, x_shape, f->x, &x));
+        clmlp_tensor *labels = labels_tensor(ctx, f->labels, DP_BATCH);
+
+        clmlp_tape *tape = NULL;
+        clmlp_tensor *w[2], *b[2], *logits, *loss;
+        ck_assert_ok(clmlp_tape_create(ctx, &tape));
+        ck_assert_ok(clmlp_dp_mlp_split(mlp, tape, p, w, b));
+        ck_assert_uint_eq(clmlp_tensor_shape(w[0])[1], DP_INPUTS);
+        ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, w, b, &logits));
+        ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
+        ck_assert_ok(clmlp_backward(tape, loss));
+
+        assert_tensor_f(logits, f->logits, 1e-4, 1e-5, f->name);
+        assert_tensor(clmlp_tensor_grad(p), want_grad, 1e-4, 1e-6, "gradient of the params row");
+
+        clmlp_tape_free(tape);
+        clmlp_tensor_free(x);
+        clmlp_tensor_free(p);
+        clmlp_tensor_free(labels);
+        clmlp_dp_mlp_free(mlp);
+        free(params);
+        free(want_grad);
     }
-    size_t x_shape[2] = {DP_BATCH, DP_INPUTS}, p_shape[2] = {DP_BATCH, ROW};
-    clmlp_tensor *x = NULL, *p = leaf(ctx, 2, p_shape, params);
-    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, x_shape, dp_x, &x));
-    clmlp_tensor *labels = labels_tensor(ctx, dp_labels, DP_BATCH);
-
-    clmlp_tape *tape = NULL;
-    clmlp_tensor *w, *b, *logits, *loss;
-    ck_assert_ok(clmlp_tape_create(ctx, &tape));
-    ck_assert_ok(clmlp_dp_mlp_split(mlp, tape, p, &w, &b));
-    ck_assert_uint_eq(clmlp_tensor_shape(w)[1], DP_INPUTS);
-    ck_assert_uint_eq(clmlp_tensor_shape(w)[2], DP_OUTPUTS);
-    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, &w, &b, &logits));
-    ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
-    ck_assert_ok(clmlp_backward(tape, loss));
-
-    assert_tensor_f(logits, dp_logits, 1e-5, 1e-6, "logits");
-    assert_tensor(clmlp_tensor_grad(p), want_grad, 1e-4, 1e-6, "gradient of the params row");
-
-    clmlp_tape_free(tape);
-    clmlp_tensor_free(x);
-    clmlp_tensor_free(p);
-    clmlp_tensor_free(labels);
-    clmlp_dp_mlp_free(mlp);
     clmlp_context_free(ctx);
 }
 END_TEST
 
 /* ---- the dynamic-parameter MLP against finite differences -------------- */
 
-enum { FD_B = 4, FD_IN = 7, FD_OUT = 5 };
-#define FD_X (FD_B * FD_IN)
-#define FD_W (FD_B * FD_IN * FD_OUT)
-#define FD_BIAS (FD_B * FD_OUT)
+/* Network sizes of a finite-difference case: FD_IN inputs, an optional
+ * hidden layer of FD_HIDDEN, FD_OUT outputs, FD_B samples. */
+enum { FD_B = 4, FD_IN = 7, FD_HIDDEN = 3, FD_OUT = 5 };
 static const int fd_labels[FD_B] = {4, 1, 0, 3};
 
-/* values holds x, then W, then the biases. */
-static double host_dp_loss(const double *values, const void *setup)
+typedef struct fd_setup {
+    size_t layers;
+    size_t in[2], out[2];
+} fd_setup;
+
+/* BatchNorm1d with batch statistics, weight 1 and bias 0, then ReLU. */
+static void host_norm_relu(double *h, size_t rows, size_t cols)
 {
-    (void)setup;
-    const double *x = values, *w = values + FD_X, *bias = values + FD_X + FD_W;
-    double z[FD_B * FD_OUT];
-    for (size_t s = 0; s < FD_B; s++)
-        for (size_t j = 0; j < FD_OUT; j++) {
-            double sum = bias[s * FD_OUT + j];
-            for (size_t p = 0; p < FD_IN; p++)
-                sum += x[s * FD_IN + p] * w[(s * FD_IN + p) * FD_OUT + j];
-            z[s * FD_OUT + j] = sum;
+    for (size_t c = 0; c < cols; c++) {
+        double mean = 0.0, var = 0.0;
+        for (size_t r = 0; r < rows; r++)
+            mean += h[r * cols + c];
+        mean /= (double)rows;
+        for (size_t r = 0; r < rows; r++)
+            var += (h[r * cols + c] - mean) * (h[r * cols + c] - mean);
+        var /= (double)rows;
+        for (size_t r = 0; r < rows; r++) {
+            double v = (h[r * cols + c] - mean) / sqrt(var + 1e-5);
+            h[r * cols + c] = v > 0 ? v : 0;
         }
-    return host_cross_entropy(z, fd_labels, FD_B, FD_OUT);
+    }
 }
 
-START_TEST(dp_mlp_matches_finite_differences)
+/* values holds x, then every layer's W [B, in, out] and bias [B, out]. */
+static double host_dp_loss(const double *values, const void *setup_ptr)
 {
-    clmlp_context *ctx = test_context(_i);
-    enum { TOTAL = FD_X + FD_W + FD_BIAS };
-    float values[TOTAL];
+    const fd_setup *setup = setup_ptr;
+    double h[FD_B * FD_HIDDEN * FD_OUT + FD_B * FD_IN], next[FD_B * FD_OUT + FD_B * FD_HIDDEN];
+    const double *at = values + FD_B * FD_IN;
+    for (size_t i = 0; i < FD_B * FD_IN; i++)
+        h[i] = values[i];
+    for (size_t l = 0; l < setup->layers; l++) {
+        size_t in = setup->in[l], out = setup->out[l];
+        const double *w = at, *bias = at + FD_B * in * out;
+        for (size_t s = 0; s < FD_B; s++)
+            for (size_t j = 0; j < out; j++) {
+                double sum = bias[s * out + j];
+                for (size_t p = 0; p < in; p++)
+                    sum += h[s * in + p] * w[(s * in + p) * out + j];
+                next[s * out + j] = sum;
+            }
+        at = bias + FD_B * out;
+        if (l + 1 < setup->layers)
+            host_norm_relu(next, FD_B, out);
+        memcpy(h, next, FD_B * out * sizeof *h);
+    }
+    return host_cross_entropy(h, fd_labels, FD_B, FD_OUT);
+}
+
+static void check_dp_finite_differences(clmlp_context *ctx, const fd_setup *setup)
+{
+    size_t total = FD_B * FD_IN, offsets[5] = {0};
+    for (size_t l = 0; l < setup->layers; l++) {
+        offsets[2 * l + 1] = total;
+        total += FD_B * setup->in[l] * setup->out[l];
+        offsets[2 * l + 2] = total;
+        total += FD_B * setup->out[l];
+    }
+    float *values = malloc(total * sizeof *values);
+    double *host = malloc(total * sizeof *host);
     uint32_t seed = 99;
-    fill_uniform(values, TOTAL, -1.0f, 1.0f, &seed);
-    double host[TOTAL];
-    for (size_t i = 0; i < TOTAL; i++)
+    fill_uniform(values, total, -1.0f, 1.0f, &seed);
+    for (size_t i = 0; i < total; i++)
         host[i] = values[i];
 
+    size_t hidden = FD_HIDDEN;
     clmlp_dp_mlp *mlp = NULL;
-    ck_assert_ok(clmlp_dp_mlp_create(ctx, FD_IN, NULL, 0, 0.0f, FD_OUT, &mlp));
-    size_t x_shape[2] = {FD_B, FD_IN}, w_shape[3] = {FD_B, FD_IN, FD_OUT};
-    size_t b_shape[2] = {FD_B, FD_OUT};
-    clmlp_tensor *x = leaf(ctx, 2, x_shape, values), *w = leaf(ctx, 3, w_shape, values + FD_X);
-    clmlp_tensor *b = leaf(ctx, 2, b_shape, values + FD_X + FD_W);
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, FD_IN, &hidden, setup->layers - 1, 0.0f, FD_OUT, 0,
+                                     &mlp));
+    size_t x_shape[2] = {FD_B, FD_IN};
+    clmlp_tensor *x = leaf(ctx, 2, x_shape, values), *w[2], *b[2];
+    for (size_t l = 0; l < setup->layers; l++) {
+        size_t w_shape[3] = {FD_B, setup->in[l], setup->out[l]}, b_shape[2] = {FD_B, setup->out[l]};
+        w[l] = leaf(ctx, 3, w_shape, values + offsets[2 * l + 1]);
+        b[l] = leaf(ctx, 2, b_shape, values + offsets[2 * l + 2]);
+    }
     clmlp_tensor *labels = labels_tensor(ctx, fd_labels, FD_B);
 
     clmlp_tape *tape = NULL;
     clmlp_tensor *logits, *loss;
     ck_assert_ok(clmlp_tape_create(ctx, &tape));
-    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, &w, &b, &logits));
+    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, w, b, &logits));
     ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
     ck_assert_ok(clmlp_backward(tape, loss));
 
-    double want_loss = host_dp_loss(host, NULL);
+    double want_loss = host_dp_loss(host, setup);
     assert_tensor(loss, &want_loss, 1e-5, 1e-6, "loss");
-    double *want = finite_differences(host_dp_loss, host, TOTAL, NULL);
+    double *want = finite_differences(host_dp_loss, host, total, setup);
     assert_tensor(clmlp_tensor_grad(x), want, 1e-3, 1e-5, "dx");
-    assert_tensor(clmlp_tensor_grad(w), want + FD_X, 1e-3, 1e-5, "dW");
-    assert_tensor(clmlp_tensor_grad(b), want + FD_X + FD_W, 1e-3, 1e-5, "db");
+    for (size_t l = 0; l < setup->layers; l++) {
+        assert_tensor(clmlp_tensor_grad(w[l]), want + offsets[2 * l + 1], 1e-3, 1e-5, "dW");
+        assert_tensor(clmlp_tensor_grad(b[l]), want + offsets[2 * l + 2], 1e-3, 1e-5, "db");
+    }
 
     free(want);
     clmlp_tape_free(tape);
     clmlp_tensor_free(x);
-    clmlp_tensor_free(w);
-    clmlp_tensor_free(b);
+    for (size_t l = 0; l < setup->layers; l++) {
+        clmlp_tensor_free(w[l]);
+        clmlp_tensor_free(b[l]);
+    }
     clmlp_tensor_free(labels);
     clmlp_dp_mlp_free(mlp);
+    free(values);
+    free(host);
+}
+
+START_TEST(dp_mlp_matches_finite_differences)
+{
+    clmlp_context *ctx = test_context(_i);
+    const fd_setup no_hidden = {1, {FD_IN, 0}, {FD_OUT, 0}};
+    const fd_setup one_hidden = {2, {FD_IN, FD_HIDDEN}, {FD_HIDDEN, FD_OUT}};
+    check_dp_finite_differences(ctx, &no_hidden);
+    check_dp_finite_differences(ctx, &one_hidden);
     clmlp_context_free(ctx);
 }
 END_TEST
 
 /* ---- the hypernetwork over three SGD steps ----------------------------- */
+
+static clmlp_tensor *named(clmlp_tensor *const *tensors, const char *const *names, size_t count,
+                           const char *name)
+{
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(names[i], name) == 0)
+            return tensors[i];
+    ck_abort_msg("the model has no tensor %s", name);
+    return NULL;
+}
 
 static clmlp_tensor *param_named(clmlp_model *model, const char *name)
 {
@@ -360,38 +506,66 @@ static clmlp_tensor *param_named(clmlp_model *model, const char *name)
     const char *const *names = NULL;
     size_t count = 0;
     ck_assert_ok(clmlp_model_parameters(model, &params, &names, &count));
-    for (size_t i = 0; i < count; i++)
-        if (strcmp(names[i], name) == 0)
-            return params[i];
-    ck_abort_msg("the model has no parameter %s", name);
-    return NULL;
+    return named(params, names, count, name);
 }
 
-START_TEST(hyper_three_sgd_steps_match_pytorch)
+static clmlp_tensor *buffer_named(clmlp_model *model, const char *name)
 {
-    clmlp_context *ctx = test_context(_i);
-    clmlp_model *model = NULL;
-    ck_assert_ok(clmlp_hyper_mlp_create(ctx, HY_INPUTS, HY_HIDDEN, NULL, 0, 0.0f, HY_OUTPUTS, 0,
-                                        &model));
-    ck_assert_str_eq(clmlp_model_family(model), "hyper");
-    ck_assert_uint_eq(clmlp_hyper_mlp_param_count(model), HY_PARAMS);
+    clmlp_tensor *const *buffers = NULL;
+    const char *const *names = NULL;
+    size_t count = 0;
+    ck_assert_ok(clmlp_model_buffers(model, &buffers, &names, &count));
+    return named(buffers, names, count, name);
+}
 
-    struct { const char *name; const float *start, *end; size_t n; } params[4] = {
-        {"generator.1.weight", hy_w1, hy_w1_final, HY_INPUTS * HY_HIDDEN},
-        {"generator.1.bias", hy_b1, hy_b1_final, HY_HIDDEN},
-        {"generator.3.weight", hy_w2, hy_w2_final, HY_HIDDEN * HY_PARAMS},
-        {"generator.3.bias", hy_b2, hy_b2_final, HY_PARAMS},
-    };
-    clmlp_tensor *tensors[4];
+/* A named tensor with its values before and after training. */
+typedef struct named_values {
+    const char *name;
+    const float *start, *end;
+} named_values;
+
+/* One PyTorch hypernetwork run of HY_STEPS SGD steps. */
+typedef struct hyper_fixture {
+    size_t dp_hidden_count, n_params;
+    named_values params[4];
+    const float *x, *losses;
+    const int *labels;
+    const float *norm_weight, *norm_bias, *running_mean, *running_var;   /* after training */
+} hyper_fixture;
+
+static const hyper_fixture hyper_fixtures[2] = {
+    {0, HY0_PARAMS,
+     {{"generator.1.weight", hy0_w1, hy0_w1_final}, {"generator.1.bias", hy0_b1, hy0_b1_final},
+      {"generator.3.weight", hy0_w2, hy0_w2_final}, {"generator.3.bias", hy0_b2, hy0_b2_final}},
+     hy0_x, hy0_losses, hy0_labels, NULL, NULL, NULL, NULL},
+    {1, HY1_PARAMS,
+     {{"generator.1.weight", hy1_w1, hy1_w1_final}, {"generator.1.bias", hy1_b1, hy1_b1_final},
+      {"generator.3.weight", hy1_w2, hy1_w2_final}, {"generator.3.bias", hy1_b2, hy1_b2_final}},
+     hy1_x, hy1_losses, hy1_labels, hy1_norm0_weight_final, hy1_norm0_bias_final,
+     hy1_norm0_running_mean, hy1_norm0_running_var},
+};
+
+static void check_hyper_steps(clmlp_context *ctx, const hyper_fixture *f)
+{
+    size_t dp_hidden = HY_DP_HIDDEN;
+    clmlp_model *model = NULL;
+    ck_assert_ok(clmlp_hyper_mlp_create(ctx, HY_INPUTS, HY_HIDDEN, &dp_hidden, f->dp_hidden_count,
+                                        0.0f, HY_OUTPUTS, 0, &model));
+    ck_assert_str_eq(clmlp_model_family(model), "hyper");
+    ck_assert_uint_eq(clmlp_hyper_mlp_param_count(model), f->n_params);
     for (int i = 0; i < 4; i++) {
-        tensors[i] = param_named(model, params[i].name);
-        ck_assert_ok(clmlp_tensor_write(tensors[i], params[i].start, params[i].n));
+        clmlp_tensor *t = param_named(model, f->params[i].name);
+        ck_assert_ok(clmlp_tensor_write(t, f->params[i].start, clmlp_tensor_numel(t)));
     }
 
+    clmlp_tensor *const *params = NULL;
+    size_t count = 0;
+    ck_assert_ok(clmlp_model_parameters(model, &params, NULL, &count));
+    ck_assert_uint_eq(count, 4 + 2 * f->dp_hidden_count);
     clmlp_sgd_options sgd = clmlp_sgd_default();
     sgd.lr = 0.1f;
     clmlp_optimizer *optimizer = NULL;
-    ck_assert_ok(clmlp_sgd_create(ctx, tensors, 4, &sgd, &optimizer));
+    ck_assert_ok(clmlp_sgd_create(ctx, params, count, &sgd, &optimizer));
     clmlp_tape *tape = NULL;
     ck_assert_ok(clmlp_tape_create(ctx, &tape));
 
@@ -399,27 +573,46 @@ START_TEST(hyper_three_sgd_steps_match_pytorch)
     for (int step = 0; step < HY_STEPS; step++) {
         clmlp_tensor *x, *y, *logits, *loss;
         ck_assert_ok(clmlp_tape_tensor(tape, CLMLP_FLOAT32, 2, x_shape, &x));
-        ck_assert_ok(clmlp_tensor_write(x, hy_x + step * HY_BATCH * HY_INPUTS,
+        ck_assert_ok(clmlp_tensor_write(x, f->x + step * HY_BATCH * HY_INPUTS,
                                         HY_BATCH * HY_INPUTS));
         ck_assert_ok(clmlp_tape_tensor(tape, CLMLP_INT32, 1, &rows, &y));
-        ck_assert_ok(clmlp_tensor_write(y, hy_labels + step * HY_BATCH, HY_BATCH));
+        ck_assert_ok(clmlp_tensor_write(y, f->labels + step * HY_BATCH, HY_BATCH));
         ck_assert_ok(clmlp_model_forward(model, tape, x, &logits));
         ck_assert_ok(clmlp_cross_entropy(tape, logits, y, &loss));
         ck_assert_ok(clmlp_optimizer_zero_grad(optimizer));
         ck_assert_ok(clmlp_backward(tape, loss));
         ck_assert_ok(clmlp_optimizer_step(optimizer));
 
-        char what[32];
-        snprintf(what, sizeof what, "loss of step %d", step + 1);
-        assert_tensor_f(loss, &hy_losses[step], 1e-5, 1e-6, what);
+        char what[64];
+        snprintf(what, sizeof what, "loss of step %d with %zu hidden layers", step + 1,
+                 f->dp_hidden_count);
+        assert_tensor_f(loss, &f->losses[step], 1e-5, 1e-6, what);
         clmlp_tape_reset(tape);
     }
     for (int i = 0; i < 4; i++)
-        assert_tensor_f(tensors[i], params[i].end, 1e-4, 1e-6, params[i].name);
+        assert_tensor_f(param_named(model, f->params[i].name), f->params[i].end, 1e-4, 1e-6,
+                        f->params[i].name);
+    if (f->dp_hidden_count > 0) {
+        assert_tensor_f(param_named(model, "dp.norms.0.weight"), f->norm_weight, 1e-4, 1e-6,
+                        "dp.norms.0.weight");
+        assert_tensor_f(param_named(model, "dp.norms.0.bias"), f->norm_bias, 1e-4, 1e-6,
+                        "dp.norms.0.bias");
+        assert_tensor_f(buffer_named(model, "dp.norms.0.running_mean"), f->running_mean, 1e-4,
+                        1e-6, "dp.norms.0.running_mean");
+        assert_tensor_f(buffer_named(model, "dp.norms.0.running_var"), f->running_var, 1e-4,
+                        1e-6, "dp.norms.0.running_var");
+    }
 
     clmlp_tape_free(tape);
     clmlp_optimizer_free(optimizer);
     clmlp_model_free(model);
+}
+
+START_TEST(hyper_three_sgd_steps_match_pytorch)
+{
+    clmlp_context *ctx = test_context(_i);
+    check_hyper_steps(ctx, &hyper_fixtures[0]);
+    check_hyper_steps(ctx, &hyper_fixtures[1]);
     clmlp_context_free(ctx);
 }
 END_TEST
@@ -431,6 +624,8 @@ START_TEST(hyper_init_is_pytorch_uniform)
     ck_assert_ok(clmlp_hyper_mlp_create(ctx, 784, 16, NULL, 0, 0.0f, 10, 3, &model));
     /* 784 inputs and 10 outputs give 784 * 10 + 10 generated parameters. */
     ck_assert_uint_eq(clmlp_hyper_mlp_param_count(model), 7850);
+    ck_assert_uint_eq(clmlp_tensor_shape(param_named(model, "generator.3.weight"))[0], 7850);
+    ck_assert_uint_eq(clmlp_tensor_shape(param_named(model, "generator.1.weight"))[1], 784);
 
     /* Every value lies within +-1/sqrt(fan_in) and spreads over most of it. */
     const char *names[4] = {"generator.1.weight", "generator.1.bias", "generator.3.weight",
@@ -511,11 +706,11 @@ START_TEST(batched_ops_reject_bad_shapes)
 
     /* The dynamic-parameter MLP checks its sizes and operands. */
     clmlp_dp_mlp *mlp = NULL;
-    ck_assert_int_eq(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 0.0f, 0, &mlp),
+    ck_assert_int_eq(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 0.0f, 0, 0, &mlp),
                      CLMLP_ERROR_INVALID_ARGUMENT);
-    ck_assert_int_eq(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 1.0f, 2, &mlp),
+    ck_assert_int_eq(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 1.0f, 2, 0, &mlp),
                      CLMLP_ERROR_INVALID_ARGUMENT);
-    ck_assert_ok(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 0.0f, 2, &mlp));
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, 4, NULL, 0, 0.0f, 2, 0, &mlp));
     ck_assert_int_eq(clmlp_dp_mlp_forward(mlp, tape, m, &b, &m, &out), CLMLP_ERROR_SHAPE);
     ck_assert_ptr_nonnull(strstr(clmlp_error_message(), "[3, 4, 2]"));
     ck_assert_int_eq(clmlp_dp_mlp_split(mlp, tape, m, &a, &b), CLMLP_ERROR_SHAPE);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "clmlp/model.h"
+#include "clmlp/nn.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -31,13 +32,13 @@ typedef struct clmlp_dp_mlp clmlp_dp_mlp;
 /* Creates the network for inputs features. hidden lists hidden_count hidden
  * sizes and may be NULL when hidden_count is 0. dropout is the drop
  * probability of the hidden layers, in [0, 1). outputs 0 means no output
- * layer, so the last hidden layer gives the result. Free the network with
- * clmlp_dp_mlp_free().
+ * layer, so the last hidden layer gives the result. Dropout masks of hidden
+ * layer l come from seed + l. Free the network with clmlp_dp_mlp_free().
  * Returns CLMLP_ERROR_INVALID_ARGUMENT for a zero size, a dropout outside
  * [0, 1), or no layer at all. */
 CLMLP_API clmlp_status clmlp_dp_mlp_create(clmlp_context *ctx, size_t inputs, const size_t *hidden,
                                            size_t hidden_count, float dropout, size_t outputs,
-                                           clmlp_dp_mlp **mlp);
+                                           uint64_t seed, clmlp_dp_mlp **mlp);
 
 /* Frees the network. NULL is allowed. */
 CLMLP_API void clmlp_dp_mlp_free(clmlp_dp_mlp *mlp);
@@ -54,6 +55,19 @@ CLMLP_API size_t clmlp_dp_mlp_output_size(const clmlp_dp_mlp *mlp);
 /* Switches BatchNorm1d and Dropout between training (the default) and
  * evaluation. */
 CLMLP_API void clmlp_dp_mlp_set_training(clmlp_dp_mlp *mlp, bool training);
+
+/* Lists the trainable parameters of the network itself: the weight and
+ * bias of each hidden layer's BatchNorm1d, named "<prefix>.norms.<l>.weight"
+ * and "<prefix>.norms.<l>.bias" ("norms.<l>..." for a NULL or empty prefix).
+ * The list is empty without hidden layers. Free it with
+ * clmlp_named_tensors_free(); the tensors stay with the network. */
+CLMLP_API clmlp_status clmlp_dp_mlp_parameters(clmlp_dp_mlp *mlp, const char *prefix,
+                                               clmlp_named_tensors *list);
+
+/* Lists the BatchNorm1d buffers (running_mean, running_var and
+ * num_batches_tracked), named as the parameters are. */
+CLMLP_API clmlp_status clmlp_dp_mlp_buffers(clmlp_dp_mlp *mlp, const char *prefix,
+                                            clmlp_named_tensors *list);
 
 /* Splits params [B, n_params] into views, without copies: weights[l] is
  * [B, in_l, out_l] and biases[l] is [B, out_l], both with batch stride
@@ -84,16 +98,18 @@ CLMLP_API clmlp_status clmlp_dp_mlp_check_memory(const clmlp_context *ctx, size_
                                                  size_t batch);
 
 /* The hypernetwork model, family "hyper": a generator
- * Sequential(Flatten, Linear(inputs, generator_hidden), ReLU,
- * Linear(generator_hidden, n_params)) maps each sample to its row of
- * n_params generated parameters, and a dynamic-parameter MLP with those
- * parameters maps the same sample to logits [B, outputs]. Both Linear layers
- * start as PyTorch's do: weight and bias uniform in +-1/sqrt(fan_in), drawn
- * from the given seed. The parameters are "generator.1.weight" [inputs,
- * generator_hidden], "generator.1.bias", "generator.3.weight"
- * [generator_hidden, n_params] and "generator.3.bias"; the weights are stored
- * [in, out], the transpose of PyTorch's layout. Each forward pass checks the
- * batch with clmlp_dp_mlp_check_memory() first. */
+ * Sequential(Flatten, LazyLinear(generator_hidden), ReLU, LazyLinear(n_params))
+ * maps each sample to its row of n_params generated parameters, and a
+ * dynamic-parameter MLP with those parameters maps the same sample to
+ * logits [B, outputs]. The generator's layers start as PyTorch's do and get
+ * their in_features from inputs at creation, so the parameters exist at
+ * once: "generator.1.weight" [generator_hidden, inputs], "generator.1.bias",
+ * "generator.3.weight" [n_params, generator_hidden], "generator.3.bias",
+ * then "dp.norms.<l>.weight" and "dp.norms.<l>.bias" for each hidden layer of
+ * the per-sample network, whose running statistics are the model's buffers.
+ * The generator uses seeds seed and seed + 1, and dropout in hidden layer l
+ * uses seed + 2 + l. Each forward pass checks the batch with
+ * clmlp_dp_mlp_check_memory() first. */
 CLMLP_API clmlp_status clmlp_hyper_mlp_create(clmlp_context *ctx, size_t inputs,
                                               size_t generator_hidden, const size_t *dp_hidden,
                                               size_t dp_hidden_count, float dropout,

@@ -2,9 +2,11 @@
 #include "clmlp/hyper.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "clmlp/batched.h"
+#include "clmlp/nn.h"
 #include "clmlp/ops.h"
 #include "core/error.h"
 #include "tensor/tensor.h"
@@ -22,6 +24,11 @@ struct clmlp_dp_mlp {
     size_t param_count;
     float dropout;
     bool training;
+
+    /* Containers whose child l is hidden layer l's BatchNorm1d or Dropout.
+     * They only hold the modules and pass the mode on, and they are never
+     * run as a Sequential. NULL without hidden layers. */
+    clmlp_module *norms, *dropouts;
 };
 
 static clmlp_status check_sizes(size_t inputs, const size_t *hidden, size_t hidden_count,
@@ -69,20 +76,30 @@ static clmlp_status lay_out(clmlp_dp_mlp *mlp, size_t inputs, const size_t *hidd
     return CLMLP_SUCCESS;
 }
 
+/* Creates BatchNorm1d and Dropout for every hidden layer; dropout masks
+ * of layer l come from seed + l. */
+static clmlp_status create_hidden_modules(clmlp_dp_mlp *m, size_t hidden_count, uint64_t seed)
+{
+    CLMLP_TRY(clmlp_sequential_create(m->ctx, &m->norms));
+    CLMLP_TRY(clmlp_sequential_create(m->ctx, &m->dropouts));
+    for (size_t l = 0; l < hidden_count; l++) {
+        clmlp_module *norm = NULL, *dropout = NULL;
+        CLMLP_TRY(clmlp_batch_norm1d_create(m->ctx, m->layers[l].out, NULL, &norm));
+        CLMLP_TRY(clmlp_sequential_append(m->norms, norm));
+        CLMLP_TRY(clmlp_dropout_create(m->ctx, m->dropout, seed + l, &dropout));
+        CLMLP_TRY(clmlp_sequential_append(m->dropouts, dropout));
+    }
+    return CLMLP_SUCCESS;
+}
+
 clmlp_status clmlp_dp_mlp_create(clmlp_context *ctx, size_t inputs, const size_t *hidden,
                                  size_t hidden_count, float dropout, size_t outputs,
-                                 clmlp_dp_mlp **mlp)
+                                 uint64_t seed, clmlp_dp_mlp **mlp)
 {
     if (ctx == NULL || mlp == NULL)
         return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_dp_mlp_create: NULL argument");
     *mlp = NULL;
     CLMLP_TRY(check_sizes(inputs, hidden, hidden_count, dropout, outputs));
-
-    /* NOTE: hidden layers need BatchNorm1d and Dropout ops, which clmlp does
-     * not have yet; until then only an output layer is supported. */
-    if (hidden_count > 0)
-        return clmlp_fail(CLMLP_ERROR_UNSUPPORTED, "dynamic-parameter MLP: hidden layers need "
-                          "BatchNorm1d and Dropout, which this build lacks");
 
     clmlp_dp_mlp *m = calloc(1, sizeof *m);
     size_t count = hidden_count + (outputs > 0 ? 1 : 0);
@@ -98,6 +115,8 @@ clmlp_status clmlp_dp_mlp_create(clmlp_context *ctx, size_t inputs, const size_t
     m->dropout = dropout;
     m->training = true;
     clmlp_status status = lay_out(m, inputs, hidden, hidden_count, outputs);
+    if (status == CLMLP_SUCCESS && hidden_count > 0)
+        status = create_hidden_modules(m, hidden_count, seed);
     if (status != CLMLP_SUCCESS) {
         clmlp_dp_mlp_free(m);
         return status;
@@ -110,6 +129,8 @@ void clmlp_dp_mlp_free(clmlp_dp_mlp *mlp)
 {
     if (mlp == NULL)
         return;
+    clmlp_module_free(mlp->norms);
+    clmlp_module_free(mlp->dropouts);
     free(mlp->layers);
     free(mlp);
 }
@@ -131,8 +152,44 @@ size_t clmlp_dp_mlp_output_size(const clmlp_dp_mlp *mlp)
 
 void clmlp_dp_mlp_set_training(clmlp_dp_mlp *mlp, bool training)
 {
-    if (mlp)
-        mlp->training = training;
+    if (mlp == NULL)
+        return;
+    mlp->training = training;
+    if (mlp->norms != NULL) {
+        clmlp_module_set_training(mlp->norms, training);
+        clmlp_module_set_training(mlp->dropouts, training);
+    }
+}
+
+/* Lists the BatchNorm1d tensors as "<prefix>.norms.<l>.<name>". */
+static clmlp_status list_norm_tensors(clmlp_dp_mlp *mlp, const char *prefix, bool buffers,
+                                      clmlp_named_tensors *list)
+{
+    if (mlp == NULL || list == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "dynamic-parameter MLP: NULL argument "
+                          "listing tensors");
+    *list = (clmlp_named_tensors){0};
+    if (mlp->norms == NULL)
+        return CLMLP_SUCCESS;
+
+    char name[128];
+    if (prefix != NULL && prefix[0] != '\0')
+        snprintf(name, sizeof name, "%s.norms", prefix);
+    else
+        snprintf(name, sizeof name, "norms");
+    return buffers ? clmlp_module_buffers(mlp->norms, name, list)
+                   : clmlp_module_parameters(mlp->norms, name, list);
+}
+
+clmlp_status clmlp_dp_mlp_parameters(clmlp_dp_mlp *mlp, const char *prefix,
+                                     clmlp_named_tensors *list)
+{
+    return list_norm_tensors(mlp, prefix, false, list);
+}
+
+clmlp_status clmlp_dp_mlp_buffers(clmlp_dp_mlp *mlp, const char *prefix, clmlp_named_tensors *list)
+{
+    return list_norm_tensors(mlp, prefix, true, list);
 }
 
 clmlp_status clmlp_dp_mlp_split(clmlp_dp_mlp *mlp, clmlp_tape *tape, clmlp_tensor *params,
@@ -177,8 +234,8 @@ static clmlp_status check_layer_operands(const dp_layer *layer, size_t l, size_t
 }
 
 /* y [B, out] = x [B, in] · W_b + bias_b for every sample b. */
-static clmlp_status dp_layer_forward(clmlp_tape *tape, const dp_layer *layer, clmlp_tensor *x,
-                                     clmlp_tensor *w, clmlp_tensor *bias, clmlp_tensor **y)
+static clmlp_status affine_forward(clmlp_tape *tape, const dp_layer *layer, clmlp_tensor *x,
+                                   clmlp_tensor *w, clmlp_tensor *bias, clmlp_tensor **y)
 {
     size_t batch = x->shape[0];
 
@@ -208,8 +265,14 @@ clmlp_status clmlp_dp_mlp_forward(clmlp_dp_mlp *mlp, clmlp_tape *tape, clmlp_ten
         CLMLP_TRY(check_layer_operands(&mlp->layers[l], l, batch, weights[l], biases[l]));
 
     clmlp_tensor *h = x;
-    for (size_t l = 0; l < mlp->layer_count; l++)
-        CLMLP_TRY(dp_layer_forward(tape, &mlp->layers[l], h, weights[l], biases[l], &h));
+    for (size_t l = 0; l < mlp->layer_count; l++) {
+        CLMLP_TRY(affine_forward(tape, &mlp->layers[l], h, weights[l], biases[l], &h));
+        if (!mlp->layers[l].hidden)
+            continue;
+        CLMLP_TRY(clmlp_module_forward(clmlp_sequential_child(mlp->norms, l), tape, h, &h));
+        CLMLP_TRY(clmlp_relu(tape, h, &h));
+        CLMLP_TRY(clmlp_module_forward(clmlp_sequential_child(mlp->dropouts, l), tape, h, &h));
+    }
     *out = h;
     return CLMLP_SUCCESS;
 }

@@ -2,16 +2,14 @@
  * a dynamic-parameter MLP. */
 #include "clmlp/hyper.h"
 
-#include <math.h>
 #include <stdlib.h>
 
-#include "clmlp/ops.h"
 #include "models/model.h"
-#include "nn/init.h"
+#include "nn/module.h"
 
 typedef struct hyper_mlp {
     clmlp_model base;
-    clmlp_tensor *w1, *b1, *w2, *b2;   /* generator weights [in, out] and biases */
+    clmlp_module *generator;           /* Sequential(Flatten, LazyLinear, ReLU, LazyLinear) */
     clmlp_dp_mlp *dp;
     clmlp_tensor **weights, **biases;  /* per-layer views, rebuilt every forward pass */
 } hyper_mlp;
@@ -24,26 +22,23 @@ static clmlp_status hyper_forward(clmlp_model *model, clmlp_tape *tape, clmlp_te
     CLMLP_TRY(clmlp_dp_mlp_check_memory(model->ctx, clmlp_dp_mlp_param_count(m->dp),
                                         x->shape[0]));
 
-    /* The generator; x is already flat, [B, inputs]. */
-    clmlp_tensor *xw1, *h_pre, *h, *hw2, *params;
-    CLMLP_TRY(clmlp_matmul(tape, x, m->w1, &xw1));
-    CLMLP_TRY(clmlp_add_bias(tape, xw1, m->b1, &h_pre));
-    CLMLP_TRY(clmlp_relu(tape, h_pre, &h));
-    CLMLP_TRY(clmlp_matmul(tape, h, m->w2, &hw2));
-    CLMLP_TRY(clmlp_add_bias(tape, hw2, m->b2, &params));
-
+    clmlp_tensor *params = NULL;
+    CLMLP_TRY(clmlp_module_forward(m->generator, tape, x, &params));
     CLMLP_TRY(clmlp_dp_mlp_split(m->dp, tape, params, m->weights, m->biases));
     return clmlp_dp_mlp_forward(m->dp, tape, x, m->weights, m->biases, logits);
 }
 
 static void hyper_set_training(clmlp_model *model, bool training)
 {
-    clmlp_dp_mlp_set_training(((hyper_mlp *)model)->dp, training);
+    hyper_mlp *m = (hyper_mlp *)model;
+    clmlp_module_set_training(m->generator, training);
+    clmlp_dp_mlp_set_training(m->dp, training);
 }
 
 static void hyper_free(clmlp_model *model)
 {
     hyper_mlp *m = (hyper_mlp *)model;
+    clmlp_module_free(m->generator);
     clmlp_dp_mlp_free(m->dp);
     free(m->weights);
     free(m->biases);
@@ -51,26 +46,74 @@ static void hyper_free(clmlp_model *model)
 
 static const clmlp_model_ops hyper_ops = {"hyper", hyper_forward, hyper_set_training, hyper_free};
 
-/* Adds a Linear layer's weight [in, out] and bias [out], both uniform in
- * +-1/sqrt(in) as PyTorch's default initialisation draws them. */
-static clmlp_status add_linear(hyper_mlp *m, const char *weight_name, const char *bias_name,
-                               size_t in, size_t out, uint64_t seed, uint32_t stream,
-                               clmlp_tensor **weight, clmlp_tensor **bias)
+/* Moves a list's tensors and names to the end of the model's arrays. */
+static clmlp_status append_list(clmlp_named_tensors *list, clmlp_tensor **tensors,
+                                const char **names, size_t *count)
 {
-    size_t shape[2] = {in, out};
-    float bound = (float)(1.0 / sqrt((double)in));
-    CLMLP_TRY(clmlp_model_add_parameter(&m->base, weight_name, 2, shape, weight));
-    CLMLP_TRY(clmlp_model_add_parameter(&m->base, bias_name, 1, &out, bias));
-    CLMLP_TRY(clmlp_init_uniform(*weight, -bound, bound, seed, stream));
-    return clmlp_init_uniform(*bias, -bound, bound, seed, stream + 1);
+    if (*count + list->count > CLMLP_MAX_PARAMS)
+        return clmlp_fail(CLMLP_ERROR_UNSUPPORTED, "a model can have at most %d parameter or "
+                          "buffer tensors, the hypernetwork needs %zu", CLMLP_MAX_PARAMS,
+                          *count + list->count);
+    for (size_t i = 0; i < list->count; i++) {
+        tensors[*count] = list->items[i].tensor;
+        names[*count] = list->items[i].name;
+        list->items[i].name = NULL;
+        (*count)++;
+    }
+    return CLMLP_SUCCESS;
+}
+
+/* Lists the generator's parameters, then the per-sample network's
+ * BatchNorm1d parameters and buffers, in the model's arrays. */
+static clmlp_status list_tensors(hyper_mlp *m)
+{
+    clmlp_model *model = &m->base;
+    clmlp_named_tensors generator = {0}, norms = {0}, buffers = {0};
+    clmlp_status status = clmlp_module_parameters(m->generator, "generator", &generator);
+    if (status == CLMLP_SUCCESS)
+        status = clmlp_dp_mlp_parameters(m->dp, "dp", &norms);
+    if (status == CLMLP_SUCCESS)
+        status = clmlp_dp_mlp_buffers(m->dp, "dp", &buffers);
+    if (status == CLMLP_SUCCESS)
+        status = append_list(&generator, model->params, model->param_names, &model->param_count);
+    if (status == CLMLP_SUCCESS)
+        status = append_list(&norms, model->params, model->param_names, &model->param_count);
+    if (status == CLMLP_SUCCESS)
+        status = append_list(&buffers, model->buffers, model->buffer_names, &model->buffer_count);
+    clmlp_named_tensors_free(&generator);
+    clmlp_named_tensors_free(&norms);
+    clmlp_named_tensors_free(&buffers);
+    return status;
+}
+
+/* Builds Sequential(Flatten, LazyLinear(hidden), ReLU, LazyLinear(n_params))
+ * and creates its parameters from one sample of inputs features. */
+static clmlp_status build_generator(hyper_mlp *m, size_t inputs, size_t hidden, size_t n_params,
+                                    uint64_t seed)
+{
+    clmlp_context *ctx = m->base.ctx;
+    clmlp_module *child = NULL;
+    CLMLP_TRY(clmlp_sequential_create(ctx, &m->generator));
+    CLMLP_TRY(clmlp_sequential_append_created(m->generator, clmlp_flatten_create(ctx, &child),
+                                              &child));
+    CLMLP_TRY(clmlp_sequential_append_created(
+        m->generator, clmlp_lazy_linear_create(ctx, hidden, true, seed, &child), &child));
+    CLMLP_TRY(clmlp_sequential_append_created(m->generator, clmlp_relu_create(ctx, &child),
+                                              &child));
+    CLMLP_TRY(clmlp_sequential_append_created(
+        m->generator, clmlp_lazy_linear_create(ctx, n_params, true, seed + 1, &child), &child));
+
+    size_t shape[2] = {1, inputs};
+    return clmlp_module_materialize(m->generator, 2, shape);
 }
 
 static clmlp_status build(hyper_mlp *m, size_t inputs, size_t generator_hidden,
                           const size_t *dp_hidden, size_t dp_hidden_count, float dropout,
                           size_t outputs, uint64_t seed)
 {
+    /* Seeds: seed and seed + 1 for the generator, seed + 2 + l for dropout in layer l. */
     CLMLP_TRY(clmlp_dp_mlp_create(m->base.ctx, inputs, dp_hidden, dp_hidden_count, dropout,
-                                  outputs, &m->dp));
+                                  outputs, seed + 2, &m->dp));
     size_t layers = clmlp_dp_mlp_layer_count(m->dp);
     m->weights = calloc(layers, sizeof *m->weights);
     m->biases = calloc(layers, sizeof *m->biases);
@@ -78,11 +121,8 @@ static clmlp_status build(hyper_mlp *m, size_t inputs, size_t generator_hidden,
         return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory creating a "
                           "hypernetwork");
 
-    size_t n_params = clmlp_dp_mlp_param_count(m->dp);
-    CLMLP_TRY(add_linear(m, "generator.1.weight", "generator.1.bias", inputs, generator_hidden,
-                         seed, 0, &m->w1, &m->b1));
-    return add_linear(m, "generator.3.weight", "generator.3.bias", generator_hidden, n_params,
-                      seed, 2, &m->w2, &m->b2);
+    CLMLP_TRY(build_generator(m, inputs, generator_hidden, clmlp_dp_mlp_param_count(m->dp), seed));
+    return list_tensors(m);
 }
 
 clmlp_status clmlp_hyper_mlp_create(clmlp_context *ctx, size_t inputs, size_t generator_hidden,
@@ -103,6 +143,7 @@ clmlp_status clmlp_hyper_mlp_create(clmlp_context *ctx, size_t inputs, size_t ge
     m->base.ops = &hyper_ops;
     m->base.ctx = ctx;
     m->base.training = true;
+    m->base.borrows_tensors = true;   /* the modules own every tensor */
     clmlp_status status = build(m, inputs, generator_hidden, dp_hidden, dp_hidden_count, dropout,
                                 outputs, seed);
     if (status != CLMLP_SUCCESS) {
