@@ -73,7 +73,7 @@ enum { BMM_B = 3, BMM_M = 2, BMM_K = 4, BMM_N = 3, BMM_PAD = 2 };
 
 static const int bmm_labels[BMM_B * BMM_M] = {0, 2, 1, 1, 2, 0};
 
-/* values holds the padded base of a, then b. */
+/* values contains the padded base of a, then b. */
 static double host_bmm_loss(const double *values, const void *setup)
 {
     (void)setup;
@@ -315,7 +315,7 @@ START_TEST(dp_mlp_split_grads_follow_layout)
         clmlp_dp_mlp *mlp = dp_create(ctx, f);
         size_t layers = f->hidden_count + 1, row = clmlp_dp_mlp_param_count(mlp);
 
-        /* Each sample's row holds every layer's weight [in, out], then its bias. */
+        /* Each sample's row contains every layer's weight [in, out], then its bias. */
         float *params = malloc(DP_BATCH * row * sizeof *params);
         double *want_grad = malloc(DP_BATCH * row * sizeof *want_grad);
         for (size_t s = 0; s < DP_BATCH; s++) {
@@ -393,7 +393,7 @@ static void host_norm_relu(double *h, size_t rows, size_t cols)
     }
 }
 
-/* values holds x, then every layer's W [B, in, out] and bias [B, out]. */
+/* values contains x, then every layer's W [B, in, out] and bias [B, out]. */
 static double host_dp_loss(const double *values, const void *setup_ptr)
 {
     const fd_setup *setup = setup_ptr;
@@ -490,9 +490,16 @@ END_TEST
 
 /* ---- the hypernetwork over three SGD steps ----------------------------- */
 
-static clmlp_tensor *named(clmlp_tensor *const *tensors, const char *const *names, size_t count,
-                           const char *name)
+/* clmlp_model_parameters or clmlp_model_buffers. */
+typedef clmlp_status (*tensor_list_fn)(clmlp_model *model, clmlp_tensor *const **tensors,
+                                       const char *const **names, size_t *count);
+
+static clmlp_tensor *tensor_named(clmlp_model *model, tensor_list_fn list, const char *name)
 {
+    clmlp_tensor *const *tensors = NULL;
+    const char *const *names = NULL;
+    size_t count = 0;
+    ck_assert_ok(list(model, &tensors, &names, &count));
     for (size_t i = 0; i < count; i++)
         if (strcmp(names[i], name) == 0)
             return tensors[i];
@@ -502,20 +509,12 @@ static clmlp_tensor *named(clmlp_tensor *const *tensors, const char *const *name
 
 static clmlp_tensor *param_named(clmlp_model *model, const char *name)
 {
-    clmlp_tensor *const *params = NULL;
-    const char *const *names = NULL;
-    size_t count = 0;
-    ck_assert_ok(clmlp_model_parameters(model, &params, &names, &count));
-    return named(params, names, count, name);
+    return tensor_named(model, clmlp_model_parameters, name);
 }
 
 static clmlp_tensor *buffer_named(clmlp_model *model, const char *name)
 {
-    clmlp_tensor *const *buffers = NULL;
-    const char *const *names = NULL;
-    size_t count = 0;
-    ck_assert_ok(clmlp_model_buffers(model, &buffers, &names, &count));
-    return named(buffers, names, count, name);
+    return tensor_named(model, clmlp_model_buffers, name);
 }
 
 /* A named tensor with its values before and after training. */

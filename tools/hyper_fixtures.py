@@ -3,9 +3,10 @@
 MLP and the hypernetwork, as C arrays that tests/test_hyper.c compiles in.
 
 Run it with Debian's python3-torch: /usr/bin/python3 tools/hyper_fixtures.py
+
 Every case comes without hidden layers (prefix 0) and with one hidden layer
-followed by BatchNorm1d and ReLU (prefix 1); dropout is 0 so the results do
-not depend on random masks.
+followed by BatchNorm1d and ReLU (prefix 1). Dropout is 0, so the results
+do not depend on random masks.
 """
 import pathlib
 
