@@ -47,6 +47,14 @@ __kernel void cross_entropy_backward(const uint n, const uint rows, const uint c
     dlogits[dlogits_offset + i] += (probs[i] - target) * dloss[dloss_offset] / (float)rows;
 }
 
+// totals[0] += mean_loss * rows, totals[1] += correct, totals[2] += rows.
+void add_totals(__global float *totals, const float mean_loss, const uint rows, const uint correct)
+{
+    totals[0] += mean_loss * (float)rows;
+    totals[1] += (float)correct;
+    totals[2] += (float)rows;
+}
+
 // totals[0] += loss[0] * rows, totals[1] += rows whose argmax equals the
 // label, totals[2] += rows. One work-item; argmax takes the first maximum.
 __kernel void accumulate_metrics(const uint rows, const uint classes,
@@ -67,9 +75,7 @@ __kernel void accumulate_metrics(const uint rows, const uint classes,
         if ((int)best == labels[labels_offset + b])
             correct++;
     }
-    totals[0] += loss[loss_offset] * (float)rows;
-    totals[1] += (float)correct;
-    totals[2] += (float)rows;
+    add_totals(totals, loss[loss_offset], rows, correct);
 }
 
 // Elementwise binary losses. kind selects the loss of input x and target t:
@@ -151,7 +157,5 @@ __kernel void accumulate_binary_metrics(const uint rows,
         if (predicted == actual)
             correct++;
     }
-    totals[0] += loss[loss_offset] * (float)rows;
-    totals[1] += (float)correct;
-    totals[2] += (float)rows;
+    add_totals(totals, loss[loss_offset], rows, correct);
 }

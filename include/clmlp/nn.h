@@ -42,7 +42,7 @@ CLMLP_API clmlp_status clmlp_linear_create(clmlp_context *ctx, size_t in_feature
                                            clmlp_module **module);
 
 /* LazyLinear: a Linear whose in_features is the column count of the first
- * input it sees. Until that forward pass it has no parameters, and asking
+ * input it receives. Until that forward pass it has no parameters, and asking
  * for them returns CLMLP_ERROR_NOT_READY. */
 CLMLP_API clmlp_status clmlp_lazy_linear_create(clmlp_context *ctx, size_t out_features, bool bias,
                                                 uint64_t seed, clmlp_module **module);
@@ -152,7 +152,7 @@ CLMLP_API void clmlp_module_free(clmlp_module *module);
  * module's, named with prefix (for example "net" gives "net.1.weight"). The
  * arrays that clmlp_model_parameters() and clmlp_model_buffers() return keep
  * their address for the model's life; their contents fill in when a lazy
- * layer sees its first input. */
+ * layer receives its first input. */
 CLMLP_API clmlp_status clmlp_model_from_module(clmlp_module *module, const char *family,
                                                const char *prefix, clmlp_model **model);
 

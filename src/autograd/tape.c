@@ -150,6 +150,11 @@ clmlp_status clmlp_backward(clmlp_tape *tape, clmlp_tensor *loss)
     CLMLP_TRY(clmlp_tensor_ensure_grad(loss, &seed));
     CLMLP_TRY(clmlp_tensor_fill(seed, 1.0f));
 
+    return clmlp_tape_replay(tape);
+}
+
+clmlp_status clmlp_tape_replay(clmlp_tape *tape)
+{
     /* Nodes are in creation order, so newest first visits every consumer of a
      * tensor before the op that produced it. */
     for (size_t i = tape->node_count; i-- > 0;) {

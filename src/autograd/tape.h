@@ -50,4 +50,9 @@ clmlp_status clmlp_tape_record(clmlp_tape *tape, const char *op, clmlp_backward_
  * success) when that input needs none. */
 clmlp_status clmlp_input_grad(clmlp_node *node, size_t index, clmlp_tensor **grad);
 
+/* Runs the backward of every recorded node whose output has a gradient,
+ * newest first. clmlp_backward() seeds the loss and calls it; a test can
+ * instead write an upstream gradient into any output and call it. */
+clmlp_status clmlp_tape_replay(clmlp_tape *tape);
+
 #endif

@@ -22,18 +22,54 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Adds loss * rows, correct rows and rows into the device sums [3]. */
-static clmlp_status accumulate(clmlp_tensor *sums, clmlp_tensor *logits, clmlp_tensor *labels,
-                               clmlp_tensor *loss)
+/* Adds loss * rows, correct rows and rows into the device sums [3]. A
+ * binary loss counts a row as correct when its output is on the label's
+ * side of the threshold: 0.5 for probabilities, 0 for logits. */
+static clmlp_status accumulate(clmlp_tensor *sums, clmlp_loss_kind kind, clmlp_tensor *outputs,
+                               clmlp_tensor *labels, clmlp_tensor *loss)
 {
-    cl_uint rows = (cl_uint)logits->shape[0], classes = (cl_uint)logits->shape[1];
-    cl_uint logits_offset = (cl_uint)logits->offset, labels_offset = (cl_uint)labels->offset;
+    cl_uint rows = (cl_uint)outputs->shape[0], classes = (cl_uint)outputs->shape[1];
+    cl_uint outputs_offset = (cl_uint)outputs->offset, labels_offset = (cl_uint)labels->offset;
     cl_uint loss_offset = (cl_uint)loss->offset;
-    return CLMLP_LAUNCH_1D(sums->ctx, "accumulate_metrics", 1, CLMLP_ARG(rows), CLMLP_ARG(classes),
-                           CLMLP_ARG(logits->buffer), CLMLP_ARG(logits_offset),
-                           CLMLP_ARG(labels->buffer), CLMLP_ARG(labels_offset),
-                           CLMLP_ARG(loss->buffer), CLMLP_ARG(loss_offset),
-                           CLMLP_ARG(sums->buffer));
+    if (kind == CLMLP_LOSS_CROSS_ENTROPY)
+        return CLMLP_LAUNCH_1D(sums->ctx, "accumulate_metrics", 1, CLMLP_ARG(rows),
+                               CLMLP_ARG(classes), CLMLP_ARG(outputs->buffer),
+                               CLMLP_ARG(outputs_offset), CLMLP_ARG(labels->buffer),
+                               CLMLP_ARG(labels_offset), CLMLP_ARG(loss->buffer),
+                               CLMLP_ARG(loss_offset), CLMLP_ARG(sums->buffer));
+    float threshold = kind == CLMLP_LOSS_BCE ? 0.5f : 0.0f;
+    return CLMLP_LAUNCH_1D(sums->ctx, "accumulate_binary_metrics", 1, CLMLP_ARG(rows),
+                           CLMLP_ARG(outputs->buffer), CLMLP_ARG(outputs_offset),
+                           CLMLP_ARG(threshold), CLMLP_ARG(labels->buffer),
+                           CLMLP_ARG(labels_offset), CLMLP_ARG(loss->buffer),
+                           CLMLP_ARG(loss_offset), CLMLP_ARG(sums->buffer));
+}
+
+/* Computes the loss of the model outputs against int32 labels: class
+ * indices for cross-entropy, 0/1 targets of a [B, 1] output otherwise. */
+static clmlp_status compute_loss(clmlp_tape *tape, clmlp_loss_kind kind, clmlp_tensor *outputs,
+                                 clmlp_tensor *labels, clmlp_tensor **loss)
+{
+    if (kind == CLMLP_LOSS_CROSS_ENTROPY)
+        return clmlp_cross_entropy(tape, outputs, labels, loss);
+    if (kind != CLMLP_LOSS_BCE && kind != CLMLP_LOSS_BCE_WITH_LOGITS)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "unknown loss kind %d", (int)kind);
+    if (outputs->ndim != 2 || outputs->shape[1] != 1)
+        return clmlp_fail(CLMLP_ERROR_SHAPE, "a binary loss needs one output per sample, but the "
+                          "model gives [%zu, %zu]", outputs->shape[0],
+                          outputs->ndim == 2 ? outputs->shape[1] : 0);
+
+    size_t rows = labels->shape[0];
+    clmlp_tensor *targets = NULL;
+    CLMLP_TRY(clmlp_tape_tensor(tape, CLMLP_FLOAT32, 1, &rows, &targets));
+    cl_uint n = (cl_uint)rows, labels_offset = (cl_uint)labels->offset;
+    cl_uint targets_offset = (cl_uint)targets->offset;
+    CLMLP_TRY(CLMLP_LAUNCH_1D(tape->ctx, "int_to_float", n, CLMLP_ARG(n),
+                              CLMLP_ARG(labels->buffer), CLMLP_ARG(labels_offset),
+                              CLMLP_ARG(targets->buffer), CLMLP_ARG(targets_offset)));
+    if (kind == CLMLP_LOSS_BCE)
+        return clmlp_binary_cross_entropy(tape, outputs, targets, loss);
+    return clmlp_bce_with_logits(tape, outputs, targets, loss);
 }
 
 /* Gathers one batch into tensors owned by the tape. */
@@ -49,7 +85,8 @@ static clmlp_status load_batch(clmlp_tape *tape, clmlp_dataset *data, size_t sta
 /* Runs every batch of data through the model; with an optimizer, also
  * back-propagates and steps. Adds the sums into sums. */
 static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
-                              clmlp_dataset *data, size_t batch_size, clmlp_tensor *sums)
+                              clmlp_dataset *data, size_t batch_size, clmlp_loss_kind kind,
+                              clmlp_tensor *sums)
 {
     size_t count = clmlp_dataset_count(data);
     clmlp_tape_set_recording(tape, optimizer != NULL);
@@ -61,7 +98,7 @@ static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, cl
         if (status == CLMLP_SUCCESS)
             status = clmlp_model_forward(model, tape, x, &logits);
         if (status == CLMLP_SUCCESS)
-            status = clmlp_cross_entropy(tape, logits, y, &loss);
+            status = compute_loss(tape, kind, logits, y, &loss);
         if (status == CLMLP_SUCCESS && optimizer != NULL) {
             status = clmlp_optimizer_zero_grad(optimizer);
             if (status == CLMLP_SUCCESS)
@@ -70,7 +107,7 @@ static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, cl
                 status = clmlp_optimizer_step(optimizer);
         }
         if (status == CLMLP_SUCCESS)
-            status = accumulate(sums, logits, y, loss);
+            status = accumulate(sums, kind, logits, y, loss);
         clmlp_tape_reset(tape);
         if (status != CLMLP_SUCCESS)
             return clmlp_fail_append(status, " (batch starting at sample %zu)", start);
@@ -101,14 +138,14 @@ static clmlp_status check_batch(clmlp_model *model, clmlp_dataset *data, size_t 
 
 /* Evaluates on a tape and sums tensor that the caller owns. */
 static clmlp_status evaluate_with(clmlp_model *model, clmlp_tape *tape, clmlp_tensor *sums,
-                                  clmlp_dataset *data, size_t batch_size, double *loss,
-                                  double *accuracy)
+                                  clmlp_dataset *data, size_t batch_size, clmlp_loss_kind kind,
+                                  double *loss, double *accuracy)
 {
     bool was_training = clmlp_model_training(model);
     clmlp_model_set_training(model, false);
     clmlp_status status = clmlp_tensor_fill(sums, 0.0f);
     if (status == CLMLP_SUCCESS)
-        status = run_epoch(model, NULL, tape, data, batch_size, sums);
+        status = run_epoch(model, NULL, tape, data, batch_size, kind, sums);
     clmlp_model_set_training(model, was_training);
     if (status == CLMLP_SUCCESS)
         status = read_sums(sums, loss, accuracy);
@@ -117,6 +154,12 @@ static clmlp_status evaluate_with(clmlp_model *model, clmlp_tape *tape, clmlp_te
 
 clmlp_status clmlp_evaluate(clmlp_model *model, clmlp_dataset *data, size_t batch_size,
                             double *loss, double *accuracy)
+{
+    return clmlp_evaluate_loss(model, data, batch_size, CLMLP_LOSS_CROSS_ENTROPY, loss, accuracy);
+}
+
+clmlp_status clmlp_evaluate_loss(clmlp_model *model, clmlp_dataset *data, size_t batch_size,
+                                 clmlp_loss_kind kind, double *loss, double *accuracy)
 {
     CLMLP_TRY(check_batch(model, data, batch_size));
     if (loss == NULL || accuracy == NULL)
@@ -129,7 +172,7 @@ clmlp_status clmlp_evaluate(clmlp_model *model, clmlp_dataset *data, size_t batc
     if (status == CLMLP_SUCCESS)
         status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &three, &sums);
     if (status == CLMLP_SUCCESS)
-        status = evaluate_with(model, tape, sums, data, batch_size, loss, accuracy);
+        status = evaluate_with(model, tape, sums, data, batch_size, kind, loss, accuracy);
     clmlp_tensor_free(sums);
     clmlp_tape_free(tape);
     return status;
@@ -146,7 +189,8 @@ static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, c
         clmlp_model_set_training(model, true);
         CLMLP_TRY(clmlp_dataset_shuffle(train, o->seed, (uint64_t)epoch));
         CLMLP_TRY(clmlp_tensor_fill(sums, 0.0f));
-        clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, sums);
+        clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, o->loss,
+                                        sums);
         if (status != CLMLP_SUCCESS)
             return clmlp_fail_append(status, " in epoch %d", epoch);
         double unused_accuracy = 0;
@@ -158,8 +202,8 @@ static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, c
                               "lower the learning rate", stats.train_loss, epoch);
 
         if (val != NULL)
-            CLMLP_TRY(evaluate_with(model, tape, sums, val, o->batch_size, &stats.val_loss,
-                                    &stats.val_accuracy));
+            CLMLP_TRY(evaluate_with(model, tape, sums, val, o->batch_size, o->loss,
+                                    &stats.val_loss, &stats.val_accuracy));
         stats.seconds = now_seconds() - started;
         stats.samples_per_second = (double)clmlp_dataset_count(train) / (trained - started);
 

@@ -5,6 +5,16 @@
 #include "clmlp.h"
 #include "options.h"
 
+/* Returns the loss that the task minimises: cross-entropy, or binary
+ * cross-entropy when --positive-classes is given. */
+clmlp_loss_kind task_loss(const train_options *options);
+
+/* Returns the model's output count: classes, or 1 for a binary task. */
+size_t task_outputs(const train_options *options, size_t classes);
+
+/* Sets the label map of a binary task on dataset; does nothing otherwise. */
+clmlp_status apply_task_labels(const train_options *options, clmlp_dataset *dataset);
+
 /* Creates the model family named by --model for inputs features and classes
  * outputs. On failure the library message says why. */
 clmlp_status build_model(clmlp_context *ctx, const train_options *options, size_t inputs,

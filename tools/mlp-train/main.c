@@ -93,6 +93,11 @@ static int train(const train_options *o)
         fail("cannot upload the dataset");
         goto done;
     }
+    if (apply_task_labels(o, train_data) != CLMLP_SUCCESS ||
+        apply_task_labels(o, val_data) != CLMLP_SUCCESS) {
+        fail("cannot set the binary labels");
+        goto done;
+    }
 
     if (build_model(ctx, o, clmlp_dataset_features(train_data), CLASSES, &model) != CLMLP_SUCCESS) {
         fail("cannot create the model");
@@ -119,6 +124,7 @@ static int train(const train_options *o)
     fit.seed = (uint64_t)o->seed;
     fit.on_epoch = on_epoch;
     fit.user_data = &state;
+    fit.loss = task_loss(o);
     if (clmlp_fit(model, optimizer, train_data, val_data, &fit) != CLMLP_SUCCESS) {
         if (state.write_failed)
             fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n",

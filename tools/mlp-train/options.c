@@ -1,6 +1,7 @@
 /* Parsing and help text of mlp-train's options, driven by one table. */
 #include "options.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -29,16 +30,32 @@ typedef struct option_spec {
 #define FIELD(f) offsetof(train_options, f)
 
 static const option_spec specs[] = {
-    {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch or hyper"},
+    {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch, concise, fc or hyper"},
     {"--data", "DIR", KIND_TEXT, FIELD(data_dir), 0, 0, 0,
      "folder with the Fashion-MNIST IDX files, gzip-compressed or raw"},
     {"--epochs", "N", KIND_INTEGER, FIELD(epochs), 1, 1e6, 0, "number of epochs"},
     {"--batch-size", "N", KIND_INTEGER, FIELD(batch_size), 1, 1 << 20, 0, "samples per batch"},
     {"--lr", "X", KIND_NUMBER, FIELD(lr), 0, 1e6, 1, "learning rate"},
-    {"--hidden", "N", KIND_TEXT, FIELD(hidden), 0, 0, 0,
-     "hidden units; for hyper, those of the generator"},
+    {"--hidden", "LIST", KIND_TEXT, FIELD(hidden), 0, 0, 0,
+     "hidden units; for fc a comma-separated list of layer sizes, to which the output size "
+     "is appended; for hyper, the generator's hidden units"},
     {"--dp-hidden", "LIST", KIND_TEXT, FIELD(dp_hidden), 0, 0, 0,
      "hyper: comma-separated hidden sizes of the per-sample network, none by default"},
+    {"--activation", "NAME", KIND_TEXT, FIELD(activation), 0, 0, 0,
+     "fc activation: relu, tanh or leakyrelu (slope 0.01), in any case"},
+    {"--batch-norm", NULL, KIND_FLAG, FIELD(batch_norm), 0, 0, 0,
+     "fc: BatchNorm1d before each hidden activation"},
+    {"--dropout", "P", KIND_NUMBER, FIELD(dropout), 0, 1e6, 0,
+     "fc: dropout probability in [0, 1) after each hidden activation; 0 adds none"},
+    {"--sigmoid", NULL, KIND_FLAG, FIELD(sigmoid), 0, 0, 0,
+     "fc: a Sigmoid output trained with binary cross-entropy; needs --positive-classes"},
+    {"--positive-classes", "LIST", KIND_TEXT, FIELD(positive_classes), 0, 0, 0,
+     "train a binary task: these comma-separated classes (0-9) are 1, the rest 0; reports "
+     "binary accuracy"},
+    {"--optimizer", "NAME", KIND_TEXT, FIELD(optimizer), 0, 0, 0, "sgd, adam or adamw"},
+    {"--momentum", "X", KIND_NUMBER, FIELD(momentum), 0, 1e6, 0, "SGD momentum, 0 for none"},
+    {"--weight-decay", "X", KIND_NUMBER, FIELD(weight_decay), 0, 1e6, 0,
+     "L2 penalty for sgd and adam, decoupled decay for adamw (also 0 unless given)"},
     {"--seed", "N", KIND_INTEGER, FIELD(seed), 0, 9.0e18, 0,
      "seed of the initial weights and the shuffling"},
     {"--device", "SEL", KIND_TEXT, FIELD(device), 0, 0, 0,
@@ -63,6 +80,8 @@ train_options default_options(void)
         .lr = 0.1,
         .hidden = "256",
         .seed = 0,
+        .activation = "relu",
+        .optimizer = "sgd",
     };
 }
 
@@ -162,17 +181,20 @@ static const option_spec *find_spec(const char *name)
     return NULL;
 }
 
-int parse_size_list(const char *text, size_t *values, size_t *count)
+int parse_number_list(const char *text, long long min, long long max, long long *values,
+                      size_t *count)
 {
     *count = 0;
     const char *p = text;
     for (;;) {
         char *end = NULL;
         errno = 0;
-        long long v = strtoll(p, &end, 10);
-        if (end == p || errno == ERANGE || v < 1 || v > (1 << 20) || *count == MAX_LIST_SIZES)
+        if (*count == MAX_LIST_ITEMS || *p < '0' || *p > '9')
             return 1;
-        values[(*count)++] = (size_t)v;
+        long long v = strtoll(p, &end, 10);
+        if (errno == ERANGE || v < min || v > max)
+            return 1;
+        values[(*count)++] = v;
         if (*end == '\0')
             return 0;
         if (*end != ',')
@@ -181,26 +203,74 @@ int parse_size_list(const char *text, size_t *values, size_t *count)
     }
 }
 
+static int is_one_of(const char *value, const char *const *names)
+{
+    for (size_t i = 0; names[i] != NULL; i++)
+        if (strcmp(value, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Checks the options that only the FC block takes. */
+static int validate_fc(const train_options *o, char *error, size_t size)
+{
+    int is_fc = strcmp(o->model, "fc") == 0;
+    if (!is_fc && (o->batch_norm || o->dropout != 0.0 || o->sigmoid ||
+                   strcmp(o->activation, "relu") != 0))
+        return usage_error(error, size, "--activation, --batch-norm, --dropout and --sigmoid "
+                           "apply to --model fc only");
+    if (!(o->dropout < 1.0))
+        return usage_error(error, size, "--dropout must be in [0, 1), got %g", o->dropout);
+    if (o->sigmoid && o->positive_classes == NULL)
+        return usage_error(error, size, "--sigmoid needs --positive-classes, because a sigmoid "
+                           "output trains a binary task");
+
+    static const char *const activations[] = {"relu", "tanh", "leakyrelu", NULL};
+    char lower[32];
+    size_t n = 0;
+    for (; o->activation[n] != '\0' && n + 1 < sizeof lower; n++)
+        lower[n] = (char)tolower((unsigned char)o->activation[n]);
+    lower[n] = '\0';
+    if (o->activation[n] != '\0' || !is_one_of(lower, activations))
+        return usage_error(error, size, "unknown activation \"%s\" for --activation; the "
+                           "activations are: relu, tanh, leakyrelu", o->activation);
+    return 0;
+}
+
 /* Checks values that depend on each other or on a fixed list of names. */
 static int validate(const train_options *o, char *error, size_t size)
 {
-    if (strcmp(o->model, "scratch") != 0 && strcmp(o->model, "hyper") != 0)
+    static const char *const models[] = {"scratch", "concise", "fc", "hyper", NULL};
+    static const char *const optimizers[] = {"sgd", "adam", "adamw", NULL};
+    if (!is_one_of(o->model, models))
         return usage_error(error, size, "unknown model \"%s\" for --model; the models are: "
-                           "scratch, hyper", o->model);
-    size_t sizes[MAX_LIST_SIZES], count = 0;
-    if (o->dp_hidden != NULL && parse_size_list(o->dp_hidden, sizes, &count) != 0)
-        return usage_error(error, size, "--dp-hidden expects up to %d comma-separated whole "
-                           "numbers from 1 to %d, such as 64,32, got \"%s\"", MAX_LIST_SIZES,
-                           1 << 20, o->dp_hidden);
+                           "scratch, concise, fc, hyper", o->model);
+    if (!is_one_of(o->optimizer, optimizers))
+        return usage_error(error, size, "unknown optimizer \"%s\" for --optimizer; the "
+                           "optimizers are: sgd, adam, adamw", o->optimizer);
+    if (o->momentum != 0.0 && strcmp(o->optimizer, "sgd") != 0)
+        return usage_error(error, size, "--momentum applies to --optimizer sgd only");
+
+    long long values[MAX_LIST_ITEMS];
+    size_t count = 0;
+    if (parse_number_list(o->hidden, 1, 1 << 20, values, &count) != 0)
+        return usage_error(error, size, "--hidden expects %s from 1 to %d, got \"%s\"",
+                           strcmp(o->model, "fc") == 0 ? "a comma-separated list of up to 64 sizes"
+                                                       : "one size", 1 << 20, o->hidden);
+    if (count > 1 && strcmp(o->model, "fc") != 0)
+        return usage_error(error, size, "--hidden takes one size for --model %s, got \"%s\"; "
+                           "lists are for --model fc", o->model, o->hidden);
     if (o->dp_hidden != NULL && strcmp(o->model, "hyper") != 0)
-        return usage_error(error, size, "--dp-hidden applies only to --model hyper");
-    char *end = NULL;
-    errno = 0;
-    long long hidden = strtoll(o->hidden, &end, 10);
-    if (*end != '\0' || errno == ERANGE || hidden < 1 || hidden > (1 << 20))
-        return usage_error(error, size, "--hidden expects a whole number from 1 to %d, got \"%s\"",
-                           1 << 20, o->hidden);
-    return 0;
+        return usage_error(error, size, "--dp-hidden applies to --model hyper only");
+    if (o->dp_hidden != NULL && parse_number_list(o->dp_hidden, 1, 1 << 20, values, &count) != 0)
+        return usage_error(error, size, "--dp-hidden expects a comma-separated list of up to %d "
+                           "sizes from 1 to %d, such as 64,32, got \"%s\"", MAX_LIST_ITEMS,
+                           1 << 20, o->dp_hidden);
+    if (o->positive_classes != NULL &&
+        parse_number_list(o->positive_classes, 0, 9, values, &count) != 0)
+        return usage_error(error, size, "--positive-classes expects a comma-separated list of "
+                           "classes from 0 to 9, got \"%s\"", o->positive_classes);
+    return validate_fc(o, error, size);
 }
 
 int parse_options(int argc, char **argv, train_options *o, char *error, size_t size)

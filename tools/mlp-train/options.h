@@ -17,9 +17,25 @@ typedef struct train_options {
     long long seed;
     const char *device;        /* NULL: CLMLP_DEVICE, else the default device */
     const char *metrics_path;  /* NULL: no CSV */
+    const char *activation;    /* fc activation name */
+    int batch_norm;            /* fc: BatchNorm1d before each hidden activation */
+    double dropout;            /* fc: dropout probability, 0 for none */
+    int sigmoid;               /* fc: Sigmoid output trained with binary cross-entropy */
+    const char *positive_classes;  /* "5,7,9": a binary task; NULL for all classes */
+    const char *optimizer;     /* sgd, adam or adamw */
+    double momentum;           /* SGD momentum */
+    double weight_decay;
     int list_devices;
     int help;
 } train_options;
+
+#define MAX_LIST_ITEMS 64
+
+/* Parses a comma-separated list of whole numbers from min to max into
+ * values (at most MAX_LIST_ITEMS). Returns nonzero on an empty list, an
+ * empty item or a number out of range. */
+int parse_number_list(const char *text, long long min, long long max, long long *values,
+                      size_t *count);
 
 /* Returns the defaults that --help prints. */
 train_options default_options(void);
@@ -27,13 +43,6 @@ train_options default_options(void);
 /* Parses argv into options. On a usage error, writes the message into error
  * and returns nonzero. */
 int parse_options(int argc, char **argv, train_options *options, char *error, size_t error_size);
-
-#define MAX_LIST_SIZES 16
-
-/* Parses a comma-separated list of sizes from 1 to 2^20, such as "64,32",
- * into at most MAX_LIST_SIZES values. Returns nonzero when text is not such
- * a list. */
-int parse_size_list(const char *text, size_t *values, size_t *count);
 
 /* Writes the --help text, with every option's default, to out. */
 void print_usage(FILE *out);
