@@ -5,6 +5,7 @@
 
 #include "clmlp/status.h"
 #include "clmlp/runtime.h"
+#include "clmlp/profile.h"
 #include "clmlp/tensor.h"
 #include "clmlp/autograd.h"
 #include "clmlp/ops.h"
@@ -15,5 +16,7 @@
 #include "clmlp/nn.h"
 #include "clmlp/data.h"
 #include "clmlp/train.h"
+#include "clmlp/predict.h"
+#include "clmlp/io.h"
 
 #endif

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int test_device_count(void)
 {
@@ -19,6 +20,11 @@ int test_device_count(void)
 
 clmlp_context *test_context(int device)
 {
+    return test_context_with(device, false);
+}
+
+clmlp_context *test_context_with(int device, bool profiling)
+{
     clmlp_device_info *devices = NULL;
     size_t n = 0;
     ck_assert_ok(clmlp_list_devices(&devices, &n));
@@ -29,8 +35,11 @@ clmlp_context *test_context(int device)
              devices[device].device_index);
     free(devices);
 
+    clmlp_context_options options = clmlp_context_default();
+    options.device = selector;
+    options.profiling = profiling;
     clmlp_context *ctx = NULL;
-    ck_assert_ok(clmlp_context_create(selector, &ctx));
+    ck_assert_ok(clmlp_context_create_with(&options, &ctx));
     return ctx;
 }
 
@@ -95,4 +104,33 @@ double host_cross_entropy(const double *z, const int *labels, size_t rows, size_
         total += max_z + log(sum) - row[labels[b]];
     }
     return total / (double)rows;
+}
+
+void make_block_split(size_t count, uint32_t seed, clmlp_mnist *out)
+{
+    memset(out, 0, sizeof *out);
+    uint8_t *images = malloc(count * BLOCK_FEATURES), *labels = malloc(count);
+    /* No ck_assert here: write_fixture calls this outside a Check test. */
+    if (images == NULL || labels == NULL) {
+        fprintf(stderr, "make_block_split: out of memory for %zu samples\n", count);
+        abort();
+    }
+    for (size_t i = 0; i < count; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        int label = (int)((seed >> 16) % BLOCK_CLASSES);
+        labels[i] = (uint8_t)label;
+        for (size_t j = 0; j < BLOCK_FEATURES; j++) {
+            seed = seed * 1664525u + 1013904223u;
+            int noise = (int)((seed >> 24) % 96);
+            int signal = (j / 16 == (size_t)label) ? 140 : 0;
+            images[i * BLOCK_FEATURES + j] = (uint8_t)(noise + signal);
+        }
+    }
+    out->images = (clmlp_idx){images, 3, {(uint32_t)count, 8, 8, 0}, count, BLOCK_FEATURES};
+    out->labels = (clmlp_idx){labels, 1, {(uint32_t)count, 0, 0, 0}, count, 1};
+    out->count = count;
+    out->rows = 8;
+    out->cols = 8;
+    out->features = BLOCK_FEATURES;
+    out->classes = BLOCK_CLASSES;
 }

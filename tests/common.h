@@ -16,6 +16,10 @@ int test_device_count(void);
  * fails the test when that is impossible. */
 clmlp_context *test_context(int device);
 
+/* Creates a context as test_context() does, with event profiling on when
+ * profiling is true. */
+clmlp_context *test_context_with(int device, bool profiling);
+
 /* Fails the test with the library's message unless status is success. */
 #define ck_assert_ok(call)                                                             \
     do {                                                                               \
@@ -42,6 +46,14 @@ double host_cross_entropy(const double *z, const int *labels, size_t rows, size_
 /* Runs a suite without forking and returns the exit status for main: 77
  * (skipped) when it has device tests but no device exists. */
 int run_suite(Suite *suite, bool has_device_tests);
+
+#define BLOCK_FEATURES 64   /* 8 x 8 pixels */
+#define BLOCK_CLASSES 4
+
+/* Builds count samples of BLOCK_FEATURES pixels: each of the BLOCK_CLASSES
+ * classes has a bright block of 16 pixels at its own place, plus noise, so a
+ * small MLP can separate them. Free it with clmlp_mnist_free(). */
+void make_block_split(size_t count, uint32_t seed, clmlp_mnist *out);
 
 /* Adds a test that runs once per device, with _i as the device index. */
 #define add_device_test(tc, fn) tcase_add_loop_test((tc), (fn), 0, test_device_count())

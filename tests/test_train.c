@@ -5,36 +5,8 @@
 
 #include "common.h"
 
-#define FEATURES 64
-#define CLASSES 4
-
-/* Builds count samples: each class has a bright block of 16 pixels at its
- * own place, plus noise, so a small MLP can separate them. */
-static void make_split(size_t count, uint32_t seed, clmlp_mnist *out)
-{
-    memset(out, 0, sizeof *out);
-    uint8_t *images = malloc(count * FEATURES), *labels = malloc(count);
-    ck_assert_ptr_nonnull(images);
-    ck_assert_ptr_nonnull(labels);
-    for (size_t i = 0; i < count; i++) {
-        seed = seed * 1664525u + 1013904223u;
-        int label = (int)((seed >> 16) % CLASSES);
-        labels[i] = (uint8_t)label;
-        for (size_t j = 0; j < FEATURES; j++) {
-            seed = seed * 1664525u + 1013904223u;
-            int noise = (int)((seed >> 24) % 96);
-            int signal = (j / 16 == (size_t)label) ? 140 : 0;
-            images[i * FEATURES + j] = (uint8_t)(noise + signal);
-        }
-    }
-    out->images = (clmlp_idx){images, 3, {(uint32_t)count, 8, 8, 0}, count, FEATURES};
-    out->labels = (clmlp_idx){labels, 1, {(uint32_t)count, 0, 0, 0}, count, 1};
-    out->count = count;
-    out->rows = 8;
-    out->cols = 8;
-    out->features = FEATURES;
-    out->classes = CLASSES;
-}
+#define FEATURES BLOCK_FEATURES
+#define CLASSES BLOCK_CLASSES
 
 typedef struct history {
     double train_loss[16];
@@ -59,8 +31,8 @@ START_TEST(scratch_mlp_training_lowers_loss)
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist train_split, val_split;
     /* 1000 is not a multiple of 64, so the last partial batch runs too. */
-    make_split(1000, 1, &train_split);
-    make_split(300, 2, &val_split);
+    make_block_split(1000, 1, &train_split);
+    make_block_split(300, 2, &val_split);
     clmlp_dataset *train, *val;
     ck_assert_ok(clmlp_dataset_create(ctx, &train_split, &train));
     ck_assert_ok(clmlp_dataset_create(ctx, &val_split, &val));
@@ -115,7 +87,7 @@ START_TEST(seeded_training_repeats_exactly)
 {
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist split;
-    make_split(300, 5, &split);
+    make_block_split(300, 5, &split);
     clmlp_dataset *data;
     ck_assert_ok(clmlp_dataset_create(ctx, &split, &data));
 
@@ -157,7 +129,7 @@ START_TEST(fit_rejects_bad_options)
 {
     clmlp_context *ctx = test_context(_i);
     clmlp_mnist split;
-    make_split(10, 5, &split);
+    make_block_split(10, 5, &split);
     clmlp_dataset *data;
     ck_assert_ok(clmlp_dataset_create(ctx, &split, &data));
     clmlp_model *model;

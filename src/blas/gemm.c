@@ -2,6 +2,9 @@
 #include "blas/blas.h"
 
 #include <clblast_c.h>
+#include <stdio.h>
+
+#include "runtime/profile.h"
 
 const char *clmlp_clblast_status_name(int code)
 {
@@ -29,6 +32,25 @@ const char *clmlp_clblast_status_name(int code)
     }
     /* CLBlast passes OpenCL's own codes through unchanged. */
     return clmlp_cl_error_name(code);
+}
+
+/* Hands a GEMM's event to the profile under a key of its transposes and
+ * shape; batch 0 names a plain GEMM.
+ * NOTE: CLBlast gives the event of its last kernel only, so a GEMM that
+ * pads or transposes its operands first reports less than its full time. */
+static clmlp_status record_gemm(clmlp_context *ctx, cl_event event, bool trans_a, bool trans_b,
+                                size_t m, size_t n, size_t k, size_t batch)
+{
+    if (event == NULL)
+        return CLMLP_SUCCESS;
+    char key[96];
+    if (batch == 0)
+        snprintf(key, sizeof key, "sgemm %c%c m=%zu n=%zu k=%zu", trans_a ? 'T' : 'N',
+                 trans_b ? 'T' : 'N', m, n, k);
+    else
+        snprintf(key, sizeof key, "sgemm_batched %c%c m=%zu n=%zu k=%zu batch=%zu",
+                 trans_a ? 'T' : 'N', trans_b ? 'T' : 'N', m, n, k, batch);
+    return clmlp_profile_record(ctx, CLMLP_PROFILE_GEMM, key, event);
 }
 
 static clmlp_status fail_clblast(int code, const char *routine, size_t m, size_t n, size_t k)
@@ -89,13 +111,15 @@ clmlp_status clmlp_sgemm(clmlp_context *ctx, bool trans_a, bool trans_b,
 {
     CLMLP_TRY(check_gemm(trans_a, trans_b, m, n, k, a, a_offset, lda, 0, b, b_offset, ldb, 0,
                          c, c_offset, ldc, 0, 1));
+    cl_event event = NULL;
     CLBlastStatusCode code = CLBlastSgemm(
         CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
         trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, m, n, k, alpha, a, a_offset, lda,
-        b, b_offset, ldb, beta, c, c_offset, ldc, &ctx->queue, NULL);
+        b, b_offset, ldb, beta, c, c_offset, ldc, &ctx->queue,
+        CLMLP_PROFILE_EVENT(ctx, event));
     if (code != CLBlastSuccess)
         return fail_clblast(code, "CLBlastSgemm", m, n, k);
-    return CLMLP_SUCCESS;
+    return record_gemm(ctx, event, trans_a, trans_b, m, n, k, 0);
 }
 
 clmlp_status clmlp_sgemm_strided_batched(clmlp_context *ctx, bool trans_a, bool trans_b,
@@ -108,12 +132,13 @@ clmlp_status clmlp_sgemm_strided_batched(clmlp_context *ctx, bool trans_a, bool 
 {
     CLMLP_TRY(check_gemm(trans_a, trans_b, m, n, k, a, a_offset, lda, a_stride, b, b_offset, ldb,
                          b_stride, c, c_offset, ldc, c_stride, batch));
+    cl_event event = NULL;
     CLBlastStatusCode code = CLBlastSgemmStridedBatched(
         CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
         trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, m, n, k, alpha,
         a, a_offset, lda, a_stride, b, b_offset, ldb, b_stride, beta,
-        c, c_offset, ldc, c_stride, batch, &ctx->queue, NULL);
+        c, c_offset, ldc, c_stride, batch, &ctx->queue, CLMLP_PROFILE_EVENT(ctx, event));
     if (code != CLBlastSuccess)
         return fail_clblast(code, "CLBlastSgemmStridedBatched", m, n, k);
-    return CLMLP_SUCCESS;
+    return record_gemm(ctx, event, trans_a, trans_b, m, n, k, batch);
 }

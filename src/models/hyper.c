@@ -44,7 +44,15 @@ static void hyper_free(clmlp_model *model)
     free(m->biases);
 }
 
-static const clmlp_model_ops hyper_ops = {"hyper", hyper_forward, hyper_set_training, hyper_free};
+/* NOTE: a checkpoint of this family holds the parameters only, without the
+ * BatchNorm1d running statistics, and cannot rebuild the model because
+ * there is no write_config hook yet. */
+static const clmlp_model_ops hyper_ops = {
+    .family = "hyper",
+    .forward = hyper_forward,
+    .set_training = hyper_set_training,
+    .free = hyper_free,
+};
 
 /* Moves a list's tensors and names to the end of the model's arrays. */
 static clmlp_status append_list(clmlp_named_tensors *list, clmlp_tensor **tensors,

@@ -110,3 +110,14 @@ clmlp_status clmlp_model_add_parameter(clmlp_model *model, const char *name, int
     *param = t;
     return CLMLP_SUCCESS;
 }
+
+clmlp_status clmlp_model_visit_state(clmlp_model *model, clmlp_state_fn fn, void *user_data)
+{
+    if (model->ops->visit_state != NULL)
+        return model->ops->visit_state(model, fn, user_data);
+    for (size_t i = 0; i < model->param_count; i++) {
+        clmlp_state_entry entry = {model->param_names[i], model->params[i], false};
+        CLMLP_TRY(fn(&entry, user_data));
+    }
+    return CLMLP_SUCCESS;
+}

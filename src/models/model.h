@@ -2,7 +2,10 @@
 #ifndef CLMLP_MODELS_MODEL_H
 #define CLMLP_MODELS_MODEL_H
 
+#include <cJSON.h>
+
 #include "clmlp/model.h"
+#include "tensor/state.h"
 #include "tensor/tensor.h"
 
 typedef struct clmlp_model_ops {
@@ -11,6 +14,13 @@ typedef struct clmlp_model_ops {
                             clmlp_tensor **logits);
     void (*set_training)(clmlp_model *model, bool training);   /* may be NULL */
     void (*free)(clmlp_model *model);                          /* frees the family's fields */
+    /* Visits every tensor a checkpoint stores, parameters first, in a fixed
+     * order. NULL visits params[] under param_names[], untransposed. */
+    clmlp_status (*visit_state)(clmlp_model *model, clmlp_state_fn fn, void *user_data);
+    /* Adds the sizes and settings that rebuild the model to a JSON object;
+     * clmlp_model_from_config() reads them back. NULL: the model cannot be
+     * rebuilt from a checkpoint alone. */
+    clmlp_status (*write_config)(const clmlp_model *model, cJSON *config);
 } clmlp_model_ops;
 
 #define CLMLP_MAX_PARAMS 64
@@ -37,5 +47,18 @@ struct clmlp_model {
 /* Creates a parameter tensor named name and appends it to the model. */
 clmlp_status clmlp_model_add_parameter(clmlp_model *model, const char *name, int ndim,
                                        const size_t *shape, clmlp_tensor **param);
+
+/* Calls fn on every tensor of the model's checkpoint state. */
+clmlp_status clmlp_model_visit_state(clmlp_model *model, clmlp_state_fn fn, void *user_data);
+
+/* Creates a model of the named family from the configuration that its
+ * write_config hook wrote, with untrained weights. Returns
+ * CLMLP_ERROR_UNSUPPORTED for a family this build cannot rebuild. */
+clmlp_status clmlp_model_from_config(clmlp_context *ctx, const char *family, const cJSON *config,
+                                     clmlp_model **model);
+
+/* Creates a scratch MLP from {"inputs": N, "hidden": N, "outputs": N}. */
+clmlp_status clmlp_scratch_mlp_from_config(clmlp_context *ctx, const cJSON *config,
+                                           clmlp_model **model);
 
 #endif

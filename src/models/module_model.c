@@ -81,7 +81,8 @@ static void module_model_free(clmlp_model *model)
 }
 
 static const clmlp_model_ops module_model_ops = {"module", module_model_forward,
-                                                 module_model_set_training, module_model_free};
+                                                 module_model_set_training, module_model_free,
+                                                 NULL, NULL};
 
 static char *copy_text(const char *text)
 {

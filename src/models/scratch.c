@@ -1,5 +1,6 @@
 /* The scratch MLP: explicit parameters and a hand-written forward pass. */
 #include "clmlp/ops.h"
+#include "core/config.h"
 #include "models/model.h"
 #include "nn/init.h"
 
@@ -22,7 +23,33 @@ static clmlp_status scratch_forward(clmlp_model *model, clmlp_tape *tape, clmlp_
     return clmlp_add_bias(tape, hw2, m->b2, logits);
 }
 
-static const clmlp_model_ops scratch_ops = {"scratch", scratch_forward, NULL, NULL};
+static clmlp_status scratch_write_config(const clmlp_model *model, cJSON *config)
+{
+    const scratch_mlp *m = (const scratch_mlp *)model;
+    CLMLP_TRY(clmlp_config_add_number(config, "inputs", (double)m->w1->shape[0]));
+    CLMLP_TRY(clmlp_config_add_number(config, "hidden", (double)m->w1->shape[1]));
+    return clmlp_config_add_number(config, "outputs", (double)m->w2->shape[1]);
+}
+
+static const clmlp_model_ops scratch_ops = {
+    .family = "scratch",
+    .forward = scratch_forward,
+    .write_config = scratch_write_config,
+};
+
+/* NOTE: the bound only keeps a corrupt checkpoint from requesting a huge
+ * allocation; it is far above any layer size clmlp trains. */
+#define MAX_CONFIG_SIZE ((size_t)1 << 24)
+
+clmlp_status clmlp_scratch_mlp_from_config(clmlp_context *ctx, const cJSON *config,
+                                           clmlp_model **model)
+{
+    size_t inputs, hidden, outputs;
+    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "inputs", 1, MAX_CONFIG_SIZE, &inputs));
+    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "hidden", 1, MAX_CONFIG_SIZE, &hidden));
+    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "outputs", 1, MAX_CONFIG_SIZE, &outputs));
+    return clmlp_scratch_mlp_create(ctx, inputs, hidden, outputs, 0, model);
+}
 
 clmlp_status clmlp_scratch_mlp_create(clmlp_context *ctx, size_t inputs, size_t hidden,
                                       size_t outputs, uint64_t seed, clmlp_model **model)

@@ -57,8 +57,10 @@ static void adam_free_state(clmlp_optimizer *opt)
     free(opt->state);
 }
 
-static const clmlp_optimizer_ops adam_ops = {"adam", adam_step, adam_free_state};
-static const clmlp_optimizer_ops adamw_ops = {"adamw", adam_step, adam_free_state};
+static const clmlp_optimizer_ops adam_ops = {"adam", adam_step, adam_free_state,
+                                             clmlp_optimizer_visit_state_tensors, NULL};
+static const clmlp_optimizer_ops adamw_ops = {"adamw", adam_step, adam_free_state,
+                                              clmlp_optimizer_visit_state_tensors, NULL};
 
 static clmlp_status check_options(const char *name, const clmlp_adam_options *o)
 {

@@ -149,3 +149,13 @@ clmlp_status clmlp_optimizer_set_step_count(clmlp_optimizer *opt, uint64_t steps
     opt->step_count = steps;
     return CLMLP_SUCCESS;
 }
+
+clmlp_status clmlp_optimizer_visit_state_tensors(clmlp_optimizer *opt, clmlp_optimizer_state_fn fn,
+                                                 void *user_data)
+{
+    for (size_t i = 0; i < opt->param_count; i++)
+        for (size_t slot = 0; slot < opt->state_slots; slot++)
+            CLMLP_TRY(fn(i, opt->state_names[slot], opt->state_tensors[i * opt->state_slots + slot],
+                         user_data));
+    return CLMLP_SUCCESS;
+}

@@ -1,4 +1,5 @@
 /* SGD with momentum, Nesterov momentum and weight decay. */
+#include "core/config.h"
 #include "optim/optimizer.h"
 
 #include <math.h>
@@ -43,7 +44,23 @@ static void sgd_free_state(clmlp_optimizer *opt)
     free(opt->state);
 }
 
-static const clmlp_optimizer_ops sgd_ops = {"sgd", sgd_step, sgd_free_state};
+static clmlp_status sgd_write_config(const clmlp_optimizer *opt, cJSON *config)
+{
+    const sgd_state *s = opt->state;
+    CLMLP_TRY(clmlp_config_add_float(config, "lr", opt->lr));
+    CLMLP_TRY(clmlp_config_add_float(config, "momentum", s->options.momentum));
+    CLMLP_TRY(clmlp_config_add_float(config, "dampening", s->options.dampening));
+    CLMLP_TRY(clmlp_config_add_float(config, "weight_decay", s->options.weight_decay));
+    return clmlp_config_add_bool(config, "nesterov", s->options.nesterov);
+}
+
+static const clmlp_optimizer_ops sgd_ops = {
+    .name = "sgd",
+    .step = sgd_step,
+    .free_state = sgd_free_state,
+    .visit_state = clmlp_optimizer_visit_state_tensors,
+    .write_config = sgd_write_config,
+};
 
 static clmlp_status check_options(const clmlp_sgd_options *o)
 {
@@ -91,4 +108,22 @@ clmlp_status clmlp_sgd_create(clmlp_context *ctx, clmlp_tensor *const *params, s
     }
     *optimizer = opt;
     return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_sgd_from_config(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
+                                   const cJSON *config, clmlp_optimizer **optimizer)
+{
+    clmlp_sgd_options o = clmlp_sgd_default();
+    double lr = o.lr, momentum = o.momentum, dampening = o.dampening;
+    double weight_decay = o.weight_decay;
+    CLMLP_TRY(clmlp_config_number(config, "sgd", "lr", &lr));
+    CLMLP_TRY(clmlp_config_number(config, "sgd", "momentum", &momentum));
+    CLMLP_TRY(clmlp_config_number(config, "sgd", "dampening", &dampening));
+    CLMLP_TRY(clmlp_config_number(config, "sgd", "weight_decay", &weight_decay));
+    CLMLP_TRY(clmlp_config_bool(config, "sgd", "nesterov", &o.nesterov));
+    o.lr = (float)lr;
+    o.momentum = (float)momentum;
+    o.dampening = (float)dampening;
+    o.weight_decay = (float)weight_decay;
+    return clmlp_sgd_create(ctx, params, count, &o, optimizer);
 }

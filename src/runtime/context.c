@@ -7,6 +7,7 @@
 
 #include "runtime/device.h"
 #include "runtime/embedded.h"
+#include "runtime/profile.h"
 #include "runtime/program.h"
 #include "tensor/pool.h"
 
@@ -77,6 +78,7 @@ void clmlp_context_free(clmlp_context *ctx)
     if (ctx->queue)
         clFinish(ctx->queue);
     clmlp_pool_release_all(ctx);
+    clmlp_profile_free(ctx->profile);
     for (size_t i = 0; i < ctx->kernel_count; i++)
         clReleaseKernel(ctx->kernels[i].kernel);
     for (size_t i = 0; i < ctx->program_count; i++)
@@ -155,13 +157,15 @@ static clmlp_status set_args(clmlp_kernel_entry *e, size_t arg_count, const clml
 
 static clmlp_status enqueue(clmlp_context *ctx, clmlp_kernel_entry *e, size_t global, size_t local)
 {
-    cl_int code = clEnqueueNDRangeKernel(ctx->queue, e->kernel, 1, NULL, &global, &local, 0, NULL, NULL);
+    cl_event event = NULL;
+    cl_int code = clEnqueueNDRangeKernel(ctx->queue, e->kernel, 1, NULL, &global, &local, 0, NULL,
+                                         CLMLP_PROFILE_EVENT(ctx, event));
     if (code != CL_SUCCESS) {
         clmlp_status status = clmlp_fail_cl(code, "clEnqueueNDRangeKernel", __FILE__, __LINE__);
         return clmlp_fail_append(status, " launching %s with %zu work-items in groups of %zu",
                                  e->name, global, local);
     }
-    return CLMLP_SUCCESS;
+    return clmlp_profile_record(ctx, CLMLP_PROFILE_KERNEL, e->name, event);
 }
 
 clmlp_status clmlp_launch_1d(clmlp_context *ctx, const char *name, size_t n, size_t arg_count,

@@ -43,6 +43,10 @@ struct clmlp_context {
     size_t bytes_in_use;       /* device bytes held by live tensors */
     size_t bytes_pooled;       /* device bytes parked in the pool */
     size_t peak_bytes;
+
+    /* Device time per kernel and GEMM shape; NULL until profiling records
+     * its first event. */
+    struct clmlp_profile *profile;
 };
 
 /* Looks up a kernel by its name in any program, creating it on first use. */

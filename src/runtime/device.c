@@ -11,12 +11,21 @@
 #define MAX_PLATFORMS 16
 #define MAX_DEVICES_PER_PLATFORM 64
 
+/* Copies a device string into out, cut to fit: a driver rejects a buffer
+ * shorter than the whole string, so read it whole first. */
 static void read_string(cl_device_id device, cl_device_info what, char *out, size_t size)
 {
-    out[0] = '\0';
-    if (clGetDeviceInfo(device, what, size, out, NULL) != CL_SUCCESS)
+    size_t length = 0;
+    char *full = NULL;
+    if (clGetDeviceInfo(device, what, 0, NULL, &length) == CL_SUCCESS && length > 0)
+        full = malloc(length);
+    if (full != NULL && clGetDeviceInfo(device, what, length, full, NULL) == CL_SUCCESS) {
+        full[length - 1] = '\0';
+        snprintf(out, size, "%s", full);
+    } else {
         snprintf(out, size, "unknown");
-    out[size - 1] = '\0';
+    }
+    free(full);
 }
 
 static void fill_info(cl_platform_id platform, cl_device_id device, unsigned p, unsigned d,

@@ -1,25 +1,20 @@
 /* The fit and evaluate loops. Loss and accuracy sums stay on the device and
- * are read once per epoch. */
+ * are read once per epoch, and once per progress interval when a progress
+ * callback is set. */
 #include "clmlp/train.h"
 
 #include <math.h>
-#include <time.h>
 
 #include "autograd/tape.h"
 #include "clmlp/data.h"
 #include "clmlp/ops.h"
 #include "models/model.h"
+#include "runtime/profile.h"
+#include "train/progress.h"
 
 clmlp_fit_options clmlp_fit_default(void)
 {
     return (clmlp_fit_options){.epochs = 10, .start_epoch = 1, .batch_size = 256, .seed = 0};
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 /* Adds loss * rows, correct rows and rows into the device sums [3]. A
@@ -83,15 +78,22 @@ static clmlp_status load_batch(clmlp_tape *tape, clmlp_dataset *data, size_t sta
 }
 
 /* Runs every batch of data through the model; with an optimizer, also
- * back-propagates and steps. Adds the sums into sums. */
+ * back-propagates and steps. Adds the sums into sums and passes each batch
+ * to ticker (may be NULL). options is NULL for evaluation; otherwise its
+ * should_stop hook runs before every batch. */
 static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
                               clmlp_dataset *data, size_t batch_size, clmlp_loss_kind kind,
-                              clmlp_tensor *sums)
+                              clmlp_tensor *sums, const clmlp_fit_options *options,
+                              clmlp_ticker *ticker)
 {
     size_t count = clmlp_dataset_count(data);
     clmlp_tape_set_recording(tape, optimizer != NULL);
 
     for (size_t start = 0; start < count; start += batch_size) {
+        if (options != NULL && options->should_stop != NULL &&
+            options->should_stop(options->user_data) != 0)
+            return clmlp_fail(CLMLP_ERROR_CANCELLED, "training stopped by the should_stop "
+                              "callback before the batch starting at sample %zu", start);
         size_t rows = count - start < batch_size ? count - start : batch_size;
         clmlp_tensor *x, *y, *logits, *loss;
         clmlp_status status = load_batch(tape, data, start, rows, &x, &y);
@@ -108,6 +110,8 @@ static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, cl
         }
         if (status == CLMLP_SUCCESS)
             status = accumulate(sums, kind, logits, y, loss);
+        if (status == CLMLP_SUCCESS && ticker != NULL)
+            status = clmlp_ticker_batch(ticker, start / batch_size + 1, start + rows);
         clmlp_tape_reset(tape);
         if (status != CLMLP_SUCCESS)
             return clmlp_fail_append(status, " (batch starting at sample %zu)", start);
@@ -145,7 +149,7 @@ static clmlp_status evaluate_with(clmlp_model *model, clmlp_tape *tape, clmlp_te
     clmlp_model_set_training(model, false);
     clmlp_status status = clmlp_tensor_fill(sums, 0.0f);
     if (status == CLMLP_SUCCESS)
-        status = run_epoch(model, NULL, tape, data, batch_size, kind, sums);
+        status = run_epoch(model, NULL, tape, data, batch_size, kind, sums, NULL, NULL);
     clmlp_model_set_training(model, was_training);
     if (status == CLMLP_SUCCESS)
         status = read_sums(sums, loss, accuracy);
@@ -180,22 +184,31 @@ clmlp_status clmlp_evaluate_loss(clmlp_model *model, clmlp_dataset *data, size_t
 
 static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
                                clmlp_tensor *sums, clmlp_dataset *train, clmlp_dataset *val,
-                               const clmlp_fit_options *o)
+                               const clmlp_fit_options *o, clmlp_ticker *ticker)
 {
     for (int epoch = o->start_epoch; epoch <= o->epochs; epoch++) {
-        double started = now_seconds();
+        double started = clmlp_now_seconds();
         clmlp_epoch_stats stats = {.epoch = epoch, .epochs = o->epochs};
 
         clmlp_model_set_training(model, true);
         CLMLP_TRY(clmlp_dataset_shuffle(train, o->seed, (uint64_t)epoch));
         CLMLP_TRY(clmlp_tensor_fill(sums, 0.0f));
+        clmlp_ticker_start(ticker, epoch);
         clmlp_status status = run_epoch(model, optimizer, tape, train, o->batch_size, o->loss,
-                                        sums);
+                                        sums, o, ticker);
+        if (status == CLMLP_SUCCESS)
+            status = clmlp_ticker_finish(ticker);
+        clmlp_ticker_stop(ticker);
+        if (status == CLMLP_ERROR_CANCELLED)
+            return status;
         if (status != CLMLP_SUCCESS)
             return clmlp_fail_append(status, " in epoch %d", epoch);
         double unused_accuracy = 0;
         CLMLP_TRY(read_sums(sums, &stats.train_loss, &unused_accuracy));
-        double trained = now_seconds();
+        /* The blocking read above has drained the queue, so resolving the
+         * profile's events here waits for nothing. */
+        CLMLP_TRY(clmlp_profile_flush(model->ctx));
+        double trained = clmlp_now_seconds();
 
         if (!isfinite(stats.train_loss))
             return clmlp_fail(CLMLP_ERROR_DIVERGED, "the training loss became %g in epoch %d; "
@@ -204,7 +217,7 @@ static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, c
         if (val != NULL)
             CLMLP_TRY(evaluate_with(model, tape, sums, val, o->batch_size, o->loss,
                                     &stats.val_loss, &stats.val_accuracy));
-        stats.seconds = now_seconds() - started;
+        stats.seconds = clmlp_now_seconds() - started;
         stats.samples_per_second = (double)clmlp_dataset_count(train) / (trained - started);
 
         if (o->on_epoch != NULL && o->on_epoch(&stats, o->user_data) != 0)
@@ -228,11 +241,15 @@ clmlp_status clmlp_fit(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_dat
     clmlp_tape *tape = NULL;
     clmlp_tensor *sums = NULL;
     size_t three = 3;
+    size_t count = clmlp_dataset_count(train);
+    clmlp_ticker ticker;
     clmlp_status status = clmlp_tape_create(model->ctx, &tape);
     if (status == CLMLP_SUCCESS)
         status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &three, &sums);
-    if (status == CLMLP_SUCCESS)
-        status = fit_epochs(model, optimizer, tape, sums, train, val, &o);
+    if (status == CLMLP_SUCCESS) {
+        clmlp_ticker_init(&ticker, &o, sums, (count + o.batch_size - 1) / o.batch_size, count);
+        status = fit_epochs(model, optimizer, tape, sums, train, val, &o, &ticker);
+    }
     clmlp_tensor_free(sums);
     clmlp_tape_free(tape);
     return status;

@@ -1,12 +1,20 @@
 /* mlp-train: trains a multilayer perceptron on Fashion-MNIST through clmlp. */
 #include <errno.h>
+#include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clmlp.h"
 #include "build_model.h"
+#include "device_list.h"
 #include "options.h"
+#include "plot_svg.h"
+#include "profile_report.h"
+#include "progress.h"
+#include "stop_signal.h"
 
 #define CLASSES 10
 
@@ -18,22 +26,8 @@ static int fail(const char *what)
 
 static int list_devices(void)
 {
-    clmlp_device_info *devices = NULL;
-    size_t count = 0;
-    if (clmlp_list_devices(&devices, &count) != CLMLP_SUCCESS)
+    if (print_devices(stdout) != CLMLP_SUCCESS)
         return fail("cannot list OpenCL devices");
-
-    clmlp_device_info chosen;
-    int have_default = clmlp_select_device(NULL, &chosen) == CLMLP_SUCCESS;
-    for (size_t i = 0; i < count; i++) {
-        const clmlp_device_info *d = &devices[i];
-        int is_default = have_default && d->platform_index == chosen.platform_index &&
-                         d->device_index == chosen.device_index;
-        printf("%u:%u  %s  [%s]  %s%s\n", d->platform_index, d->device_index, d->device_name,
-               d->platform_name, d->is_gpu ? "GPU" : d->is_cpu ? "CPU" : "other",
-               is_default ? "  (default)" : "");
-    }
-    free(devices);
     return 0;
 }
 
@@ -41,25 +35,193 @@ typedef struct run_state {
     FILE *metrics;
     const char *metrics_path;
     int write_failed;
+    const char *save_path;
+    clmlp_model *model;
+    clmlp_optimizer *optimizer;
+    int save_failed;
+    int saved_epoch;               /* last epoch written to save_path, 0 for none */
+    output_mode mode;
+    const char *plot_path;
+    char plot_title[192];
+    int plot_failed;               /* errno of the failed chart write */
+    clmlp_epoch_stats *history;    /* every finished epoch, for the chart and --quiet */
+    size_t history_count;
+    size_t history_capacity;
 } run_state;
+
+static int on_progress(const clmlp_progress *p, void *user_data)
+{
+    (void)user_data;
+    draw_progress(stdout, p);
+    return 0;
+}
+
+/* Appends s to the history; returns nonzero when out of memory. */
+static int remember_epoch(run_state *state, const clmlp_epoch_stats *s)
+{
+    if (state->history_count == state->history_capacity) {
+        size_t grown = state->history_capacity ? state->history_capacity * 2 : 16;
+        clmlp_epoch_stats *bigger = realloc(state->history, grown * sizeof *bigger);
+        if (bigger == NULL)
+            return ENOMEM;
+        state->history = bigger;
+        state->history_capacity = grown;
+    }
+    state->history[state->history_count++] = *s;
+    return 0;
+}
+
+/* Writes one CSV row; an unknown train loss (NAN) leaves its field empty. */
+static int write_metrics_row(run_state *state, int epoch, double train_loss, double val_loss,
+                             double val_accuracy, double seconds)
+{
+    char loss[32] = "";
+    if (!isnan(train_loss))
+        snprintf(loss, sizeof loss, "%.6f", train_loss);
+    fprintf(state->metrics, "%d,%s,%.6f,%.6f,%.3f\n", epoch, loss, val_loss, val_accuracy, seconds);
+    if (fflush(state->metrics) != 0) {
+        state->write_failed = errno;
+        return 1;
+    }
+    return 0;
+}
 
 static int on_epoch(const clmlp_epoch_stats *s, void *user_data)
 {
     run_state *state = user_data;
-    printf("epoch %d/%d  train_loss %.4f  val_loss %.4f  val_acc %.4f  %.2f s  %.0f samples/s\n",
-           s->epoch, s->epochs, s->train_loss, s->val_loss, s->val_accuracy, s->seconds,
-           s->samples_per_second);
-    fflush(stdout);
 
-    if (state->metrics != NULL) {
-        fprintf(state->metrics, "%d,%.6f,%.6f,%.6f,%.3f\n", s->epoch, s->train_loss, s->val_loss,
-                s->val_accuracy, s->seconds);
-        if (fflush(state->metrics) != 0) {
-            state->write_failed = errno;
+    /* Save before printing, so a printed epoch is always on disk. */
+    if (state->save_path != NULL) {
+        clmlp_checkpoint_info info = {.epoch = s->epoch, .train_loss = s->train_loss};
+        if (clmlp_checkpoint_save(state->save_path, state->model, state->optimizer, &info) !=
+            CLMLP_SUCCESS) {
+            state->save_failed = 1;
             return 1;
         }
+        state->saved_epoch = s->epoch;
     }
+
+    print_epoch(stdout, state->mode, s);
+    state->plot_failed = remember_epoch(state, s);
+    if (state->plot_failed == 0 && state->plot_path != NULL)
+        state->plot_failed = plot_svg_write(state->plot_path, state->plot_title, state->history,
+                                            state->history_count);
+    if (state->plot_failed != 0)
+        return 1;
+
+    if (state->metrics != NULL)
+        return write_metrics_row(state, s->epoch, s->train_loss, s->val_loss, s->val_accuracy,
+                                 s->seconds);
     return 0;
+}
+
+static int should_stop(void *user_data)
+{
+    (void)user_data;
+    return stop_signal_received() != 0;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Reports the validation loss and accuracy of a loaded checkpoint. */
+static int evaluate_checkpoint(run_state *state, const train_options *o, clmlp_dataset *val_data,
+                               const clmlp_checkpoint_info *info)
+{
+    double started = now_seconds(), loss, accuracy;
+    if (clmlp_evaluate(state->model, val_data, (size_t)o->batch_size, &loss, &accuracy) !=
+        CLMLP_SUCCESS)
+        return fail("evaluation failed");
+    double seconds = now_seconds() - started;
+    printf("checkpoint %s  epoch %d  val_loss %.4f  val_acc %.4f  %.2f s\n", o->load_path,
+           info->epoch, loss, accuracy, seconds);
+    if (state->metrics != NULL && write_metrics_row(state, info->epoch, info->train_loss, loss,
+                                                    accuracy, seconds) != 0)
+        return 1;
+    return 0;
+}
+
+/* Creates the model and optimizer from --load's checkpoint, or from the
+ * model options. A checkpoint without optimizer state gets a new
+ * optimizer from the options. */
+static int create_model(clmlp_context *ctx, const train_options *o, size_t features,
+                        run_state *state, clmlp_checkpoint_info *info)
+{
+    if (o->load_path != NULL) {
+        clmlp_optimizer **optimizer = o->eval_only ? NULL : &state->optimizer;
+        if (clmlp_checkpoint_open(ctx, o->load_path, &state->model, optimizer, info) !=
+            CLMLP_SUCCESS)
+            return fail("cannot load the checkpoint");
+        printf("loaded %s: %s model after epoch %d\n", o->load_path,
+               clmlp_model_family(state->model), info->epoch);
+    } else if (build_model(ctx, o, features, CLASSES, &state->model) != CLMLP_SUCCESS) {
+        return fail("cannot create the model");
+    }
+    if (!o->eval_only && state->optimizer == NULL &&
+        build_optimizer(ctx, o, state->model, &state->optimizer) != CLMLP_SUCCESS)
+        return fail("cannot create the optimizer");
+    return 0;
+}
+
+/* Trains from the epoch after info's. Returns the exit status: 128 plus
+ * the signal number after SIGINT or SIGTERM. */
+static int fit_model(run_state *state, const train_options *o, clmlp_dataset *train_data,
+                     clmlp_dataset *val_data, const clmlp_checkpoint_info *info)
+{
+    clmlp_fit_options fit = clmlp_fit_default();
+    fit.epochs = (int)o->epochs;
+    fit.start_epoch = info->epoch + 1;
+    fit.batch_size = (size_t)o->batch_size;
+    fit.seed = (uint64_t)o->seed;
+    fit.on_epoch = on_epoch;
+    fit.should_stop = should_stop;
+    if (state->mode == OUTPUT_TERMINAL)
+        fit.on_progress = on_progress;
+    fit.progress_interval = o->progress_every;
+    fit.user_data = state;
+    fit.loss = task_loss(o);
+    if (fit.start_epoch > fit.epochs) {
+        printf("the checkpoint has finished epoch %d of --epochs %d; nothing to train\n",
+               info->epoch, fit.epochs);
+        return 0;
+    }
+    if (stop_signal_install() != 0) {
+        fprintf(stderr, "mlp-train: error: cannot install signal handlers: %s\n", strerror(errno));
+        return 1;
+    }
+
+    clmlp_status status = clmlp_fit(state->model, state->optimizer, train_data, val_data, &fit);
+    int signo = stop_signal_received();
+    if (status == CLMLP_SUCCESS && signo == 0) {
+        if (state->mode == OUTPUT_QUIET && state->history_count > 0) {
+            char line[256];
+            format_epoch_line(line, sizeof line, &state->history[state->history_count - 1]);
+            printf("%s\n", line);
+        }
+        return 0;
+    }
+    if (signo != 0 && !state->save_failed && !state->write_failed) {
+        fprintf(stderr, "mlp-train: stopped by %s", signo == SIGINT ? "SIGINT" : "SIGTERM");
+        if (state->save_path != NULL && state->saved_epoch > 0)
+            fprintf(stderr, "; %s holds epoch %d", state->save_path, state->saved_epoch);
+        fprintf(stderr, "\n");
+        return 128 + signo;
+    }
+    if (state->write_failed)
+        fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n", o->metrics_path,
+                strerror(state->write_failed));
+    else if (state->save_failed)
+        fail("cannot save the checkpoint");
+    else if (state->plot_failed)
+        fprintf(stderr, "mlp-train: error: cannot write the chart %s: %s\n",
+                o->plot_path ? o->plot_path : "(in memory)", strerror(state->plot_failed));
+    else
+        fail("training failed");
+    return 1;
 }
 
 static int train(const train_options *o)
@@ -68,12 +230,16 @@ static int train(const train_options *o)
     clmlp_context *ctx = NULL;
     clmlp_mnist train_split = {0}, val_split = {0};
     clmlp_dataset *train_data = NULL, *val_data = NULL;
-    clmlp_model *model = NULL;
-    clmlp_optimizer *optimizer = NULL;
-    run_state state = {.metrics_path = o->metrics_path};
+    run_state state = {.metrics_path = o->metrics_path, .save_path = o->save_path,
+                       .plot_path = o->plot_path, .mode = output_mode_for(o->quiet, stdout)};
+    snprintf(state.plot_title, sizeof state.plot_title,
+             "mlp-train: %s MLP, hidden %s, batch %lld, lr %g", o->model, o->hidden,
+             o->batch_size, o->lr);
+    clmlp_checkpoint_info info = {.epoch = 0, .train_loss = NAN};
 
     const char *device = o->device ? o->device : clmlp_device_from_environment();
-    if (clmlp_mnist_read(o->data_dir, "train", CLASSES, &train_split) != CLMLP_SUCCESS) {
+    if (!o->eval_only &&
+        clmlp_mnist_read(o->data_dir, "train", CLASSES, &train_split) != CLMLP_SUCCESS) {
         fail("cannot load the training data");
         goto done;
     }
@@ -81,32 +247,29 @@ static int train(const train_options *o)
         fail("cannot load the validation data");
         goto done;
     }
-    if (clmlp_context_create(device, &ctx) != CLMLP_SUCCESS) {
+    clmlp_context_options context_options = clmlp_context_default();
+    context_options.device = device;
+    context_options.profiling = o->profile;
+    if (clmlp_context_create_with(&context_options, &ctx) != CLMLP_SUCCESS) {
         fail("cannot create an OpenCL context");
         goto done;
     }
-    printf("device %s (%s)\n", clmlp_context_device(ctx)->device_name,
-           clmlp_context_device(ctx)->platform_name);
+    if (state.mode != OUTPUT_QUIET)
+        printf("device %s (%s)\n", clmlp_context_device(ctx)->device_name,
+               clmlp_context_device(ctx)->platform_name);
 
-    if (clmlp_dataset_create(ctx, &train_split, &train_data) != CLMLP_SUCCESS ||
+    if ((!o->eval_only && clmlp_dataset_create(ctx, &train_split, &train_data) != CLMLP_SUCCESS) ||
         clmlp_dataset_create(ctx, &val_split, &val_data) != CLMLP_SUCCESS) {
         fail("cannot upload the dataset");
         goto done;
     }
-    if (apply_task_labels(o, train_data) != CLMLP_SUCCESS ||
+    if ((train_data != NULL && apply_task_labels(o, train_data) != CLMLP_SUCCESS) ||
         apply_task_labels(o, val_data) != CLMLP_SUCCESS) {
         fail("cannot set the binary labels");
         goto done;
     }
-
-    if (build_model(ctx, o, clmlp_dataset_features(train_data), CLASSES, &model) != CLMLP_SUCCESS) {
-        fail("cannot create the model");
+    if (create_model(ctx, o, clmlp_dataset_features(val_data), &state, &info) != 0)
         goto done;
-    }
-    if (build_optimizer(ctx, o, model, &optimizer) != CLMLP_SUCCESS) {
-        fail("cannot create the optimizer");
-        goto done;
-    }
 
     if (o->metrics_path != NULL) {
         state.metrics = fopen(o->metrics_path, "w");
@@ -118,22 +281,12 @@ static int train(const train_options *o)
         fprintf(state.metrics, "epoch,train_loss,val_loss,val_acc,seconds\n");
     }
 
-    clmlp_fit_options fit = clmlp_fit_default();
-    fit.epochs = (int)o->epochs;
-    fit.batch_size = (size_t)o->batch_size;
-    fit.seed = (uint64_t)o->seed;
-    fit.on_epoch = on_epoch;
-    fit.user_data = &state;
-    fit.loss = task_loss(o);
-    if (clmlp_fit(model, optimizer, train_data, val_data, &fit) != CLMLP_SUCCESS) {
-        if (state.write_failed)
-            fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n",
-                    o->metrics_path, strerror(state.write_failed));
-        else
-            fail("training failed");
-        goto done;
-    }
-    rc = 0;
+    if (o->eval_only)
+        rc = evaluate_checkpoint(&state, o, val_data, &info);
+    else
+        rc = fit_model(&state, o, train_data, val_data, &info);
+    if (rc == 0 && o->profile && print_profile(stdout, ctx) != CLMLP_SUCCESS)
+        rc = fail("cannot read the profile");
 
 done:
     if (state.metrics != NULL && fclose(state.metrics) != 0 && rc == 0) {
@@ -141,8 +294,9 @@ done:
                 strerror(errno));
         rc = 1;
     }
-    clmlp_optimizer_free(optimizer);
-    clmlp_model_free(model);
+    free(state.history);
+    clmlp_optimizer_free(state.optimizer);
+    clmlp_model_free(state.model);
     clmlp_dataset_free(train_data);
     clmlp_dataset_free(val_data);
     clmlp_mnist_free(&train_split);

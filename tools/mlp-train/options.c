@@ -33,9 +33,10 @@ static const option_spec specs[] = {
     {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch, concise, fc or hyper"},
     {"--data", "DIR", KIND_TEXT, FIELD(data_dir), 0, 0, 0,
      "folder with the Fashion-MNIST IDX files, gzip-compressed or raw"},
-    {"--epochs", "N", KIND_INTEGER, FIELD(epochs), 1, 1e6, 0, "number of epochs"},
+    {"--epochs", "N", KIND_INTEGER, FIELD(epochs), 1, 1e6, 0,
+     "number of passes over the training set"},
     {"--batch-size", "N", KIND_INTEGER, FIELD(batch_size), 1, 1 << 20, 0, "samples per batch"},
-    {"--lr", "X", KIND_NUMBER, FIELD(lr), 0, 1e6, 1, "learning rate"},
+    {"--lr", "X", KIND_NUMBER, FIELD(lr), 0, 1e6, 1, "learning rate, per step"},
     {"--hidden", "LIST", KIND_TEXT, FIELD(hidden), 0, 0, 0,
      "hidden units; for fc a comma-separated list of layer sizes, to which the output size "
      "is appended; for hyper, the generator's hidden units"},
@@ -63,6 +64,22 @@ static const option_spec specs[] = {
      "variable, else the first GPU, else the first device"},
     {"--metrics", "FILE", KIND_TEXT, FIELD(metrics_path), 0, 0, 0,
      "write one CSV row per epoch: epoch,train_loss,val_loss,val_acc,seconds"},
+    {"--save", "FILE", KIND_TEXT, FIELD(save_path), 0, 0, 0,
+     "write a safetensors checkpoint of the model and optimizer after every epoch; on "
+     "SIGINT or SIGTERM, stop at the next batch and keep the last finished epoch's file"},
+    {"--load", "FILE", KIND_TEXT, FIELD(load_path), 0, 0, 0,
+     "continue training from a checkpoint's model, optimizer and epoch; --model, --hidden "
+     "and --lr come from the checkpoint"},
+    {"--eval-only", NULL, KIND_FLAG, FIELD(eval_only), 0, 0, 0,
+     "with --load, report the validation loss and accuracy without training"},
+    {"--plot", "FILE", KIND_TEXT, FIELD(plot_path), 0, 0, 0,
+     "rewrite an SVG chart of loss and accuracy per epoch after every epoch"},
+    {"--profile", NULL, KIND_FLAG, FIELD(profile), 0, 0, 0,
+     "after training, print the device time of each kernel and GEMM shape"},
+    {"--progress-every", "SECONDS", KIND_NUMBER, FIELD(progress_every), 0, 3600, 1,
+     "time between updates of the progress line on a terminal"},
+    {"--quiet", NULL, KIND_FLAG, FIELD(quiet), 0, 0, 0,
+     "print only errors and the last epoch's summary"},
     {"--list-devices", NULL, KIND_FLAG, FIELD(list_devices), 0, 0, 0,
      "list the OpenCL devices and exit"},
     {"--help", NULL, KIND_FLAG, FIELD(help), 0, 0, 0, "show this help and exit"},
@@ -80,6 +97,7 @@ train_options default_options(void)
         .lr = 0.1,
         .hidden = "256",
         .seed = 0,
+        .progress_every = 0.5,
         .activation = "relu",
         .optimizer = "sgd",
     };
@@ -91,6 +109,7 @@ static void format_default(const option_spec *spec, const train_options *d, char
     text[0] = '\0';
     switch (spec->kind) {
     case KIND_FLAG:
+        snprintf(text, size, " (default off)");
         break;
     case KIND_INTEGER:
         snprintf(text, size, " (default %lld)", *(const long long *)(base + spec->offset));
@@ -100,11 +119,34 @@ static void format_default(const option_spec *spec, const train_options *d, char
         break;
     case KIND_TEXT: {
         const char *value = *(const char *const *)(base + spec->offset);
-        if (value != NULL)
-            snprintf(text, size, " (default %s)", value);
+        snprintf(text, size, " (default %s)", value != NULL ? value : "none");
         break;
     }
     }
+}
+
+/* Prints text from column indent, breaking lines at spaces before column
+ * width; the caller has already printed the first line's first indent
+ * columns. */
+static void print_wrapped(FILE *out, const char *text, int indent, int width)
+{
+    int column = indent;
+    while (*text != '\0') {
+        int word = (int)strcspn(text, " ");
+        if (column > indent && column + 1 + word > width) {
+            fprintf(out, "\n%*s", indent, "");
+            column = indent;
+        } else if (column > indent) {
+            fputc(' ', out);
+            column++;
+        }
+        fprintf(out, "%.*s", word, text);
+        column += word;
+        text += word;
+        while (*text == ' ')
+            text++;
+    }
+    fputc('\n', out);
 }
 
 void print_usage(FILE *out)
@@ -115,15 +157,18 @@ void print_usage(FILE *out)
             "\n"
             "Trains a multilayer perceptron on Fashion-MNIST with OpenCL. Each epoch prints the\n"
             "train loss, the validation loss and accuracy on the t10k files, its wall time in\n"
-            "seconds and the training samples per second.\n"
+            "seconds and the training samples per second. On a terminal, a progress line shows\n"
+            "the batch, the running loss, the speed and the time left in the epoch.\n"
             "\n"
             "options:\n");
     for (size_t i = 0; i < SPEC_COUNT; i++) {
-        char left[64], def[160];
+        char left[64], def[160], text[512];
         snprintf(left, sizeof left, "%s%s%s", specs[i].name, specs[i].value_name ? " " : "",
                  specs[i].value_name ? specs[i].value_name : "");
         format_default(&specs[i], &d, def, sizeof def);
-        fprintf(out, "  %-20s %s%s\n", left, specs[i].help, def);
+        snprintf(text, sizeof text, "%s%s", specs[i].help, def);
+        fprintf(out, "  %-20s ", left);
+        print_wrapped(out, text, 23, 79);
     }
     fprintf(out, "\nOptions take their value as \"--name value\" or \"--name=value\".\n");
 }
@@ -248,6 +293,8 @@ static int validate(const train_options *o, char *error, size_t size)
     if (!is_one_of(o->optimizer, optimizers))
         return usage_error(error, size, "unknown optimizer \"%s\" for --optimizer; the "
                            "optimizers are: sgd, adam, adamw", o->optimizer);
+    if (o->eval_only && o->load_path == NULL)
+        return usage_error(error, size, "--eval-only needs a checkpoint to evaluate: add --load FILE");
     if (o->momentum != 0.0 && strcmp(o->optimizer, "sgd") != 0)
         return usage_error(error, size, "--momentum applies to --optimizer sgd only");
 

@@ -17,6 +17,10 @@ typedef struct train_options {
     long long seed;
     const char *device;        /* NULL: CLMLP_DEVICE, else the default device */
     const char *metrics_path;  /* NULL: no CSV */
+    const char *plot_path;     /* NULL: no SVG chart */
+    int quiet;
+    double progress_every;     /* seconds between progress line updates */
+    int profile;
     const char *activation;    /* fc activation name */
     int batch_norm;            /* fc: BatchNorm1d before each hidden activation */
     double dropout;            /* fc: dropout probability, 0 for none */
@@ -27,6 +31,9 @@ typedef struct train_options {
     double weight_decay;
     int list_devices;
     int help;
+    const char *save_path;     /* NULL: no checkpoints */
+    const char *load_path;     /* NULL: a new model from the model options */
+    int eval_only;
 } train_options;
 
 #define MAX_LIST_ITEMS 64
