@@ -41,7 +41,7 @@ static const option_spec specs[] = {
      "hidden units; for fc a comma-separated list of layer sizes, to which the output size "
      "is appended; for hyper, the generator's hidden units"},
     {"--dp-hidden", "LIST", KIND_TEXT, FIELD(dp_hidden), 0, 0, 0,
-     "hyper: comma-separated hidden sizes of the per-sample network, none by default"},
+     "hyper: comma-separated hidden sizes of the per-sample network"},
     {"--activation", "NAME", KIND_TEXT, FIELD(activation), 0, 0, 0,
      "fc activation: relu, tanh or leakyrelu (slope 0.01), in any case"},
     {"--batch-norm", NULL, KIND_FLAG, FIELD(batch_norm), 0, 0, 0,
