@@ -363,6 +363,71 @@ START_TEST(dp_mlp_split_grads_follow_layout)
 }
 END_TEST
 
+/* Runs dp1's network with the given dropout and mode; returns the logits. */
+static float *dp_logits_with(clmlp_context *ctx, float dropout, bool training)
+{
+    const dp_fixture *f = &dp_fixtures[1];
+    clmlp_dp_mlp *mlp = NULL;
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, DP_INPUTS, dp_hidden, 1, dropout, DP_OUTPUTS, 5, &mlp));
+    clmlp_dp_mlp_set_training(mlp, training);
+
+    size_t x_shape[2] = {DP_BATCH, DP_INPUTS};
+    size_t w0_shape[3] = {DP_BATCH, DP_INPUTS, DP_HIDDEN}, b0_shape[2] = {DP_BATCH, DP_HIDDEN};
+    size_t w1_shape[3] = {DP_BATCH, DP_HIDDEN, DP_OUTPUTS}, b1_shape[2] = {DP_BATCH, DP_OUTPUTS};
+    clmlp_tensor *x, *w[2], *b[2], *logits;
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, x_shape, f->x, &x));
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 3, w0_shape, f->w[0], &w[0]));
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, b0_shape, f->b[0], &b[0]));
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 3, w1_shape, f->w[1], &w[1]));
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, b1_shape, f->b[1], &b[1]));
+
+    clmlp_tape *tape = NULL;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, w, b, &logits));
+    float *values = read_tensor(logits);
+
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(x);
+    for (int l = 0; l < 2; l++) {
+        clmlp_tensor_free(w[l]);
+        clmlp_tensor_free(b[l]);
+    }
+    clmlp_dp_mlp_free(mlp);
+    return values;
+}
+
+START_TEST(dp_mlp_dropout_follows_mode)
+{
+    clmlp_context *ctx = test_context(_i);
+    enum { N = DP_BATCH * DP_OUTPUTS };
+
+    /* Evaluation skips dropout, so p = 0.5 and p = 0 give the same logits. */
+    float *eval_dropped = dp_logits_with(ctx, 0.5f, false);
+    float *eval_plain = dp_logits_with(ctx, 0.0f, false);
+    for (size_t i = 0; i < N; i++)
+        ck_assert_float_eq(eval_dropped[i], eval_plain[i]);
+
+    /* Training with p = 0 matches PyTorch. With p = 0.5, dropped hidden units
+     * change some logits. */
+    float *train_plain = dp_logits_with(ctx, 0.0f, true);
+    float *train_dropped = dp_logits_with(ctx, 0.5f, true);
+    double want[N];
+    for (size_t i = 0; i < N; i++)
+        want[i] = dp1_logits[i];
+    assert_close(train_plain, want, N, 1e-4, 1e-5, "logits with dropout 0");
+    size_t changed = 0;
+    for (size_t i = 0; i < N; i++)
+        changed += train_dropped[i] != train_plain[i];
+    ck_assert_msg(changed > 0, "dropout 0.5 in training changed no logit");
+
+    free(eval_dropped);
+    free(eval_plain);
+    free(train_plain);
+    free(train_dropped);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
 /* ---- the dynamic-parameter MLP against finite differences -------------- */
 
 /* Network sizes of a finite-difference case: FD_IN inputs, an optional
@@ -733,6 +798,7 @@ int main(void)
     add_device_test(tc, overlapping_view_gradients_add_up);
     add_device_test(tc, dp_mlp_matches_pytorch_bmm);
     add_device_test(tc, dp_mlp_split_grads_follow_layout);
+    add_device_test(tc, dp_mlp_dropout_follows_mode);
     add_device_test(tc, dp_mlp_matches_finite_differences);
     add_device_test(tc, hyper_three_sgd_steps_match_pytorch);
     add_device_test(tc, hyper_init_is_pytorch_uniform);

@@ -141,8 +141,8 @@ def main():
     lines = ["/* PyTorch " + torch.__version__ + " results written by tools/hyper_fixtures.py; "
              "do not edit. */\n#ifndef HYPER_FIXTURES_H\n#define HYPER_FIXTURES_H\n\n",
              "#define DP_BATCH 4\n#define DP_INPUTS 5\n#define DP_HIDDEN 4\n#define DP_OUTPUTS 3\n",
-             "#define HY_BATCH 4\n#define HY_INPUTS 6\n#define HY_HIDDEN 5\n#define HY_DP_HIDDEN 3\n"
-             "#define HY_OUTPUTS 3\n#define HY_STEPS 3\n\n"]
+             "#define HY_BATCH 4\n#define HY_INPUTS 6\n#define HY_HIDDEN 5\n"
+             "#define HY_DP_HIDDEN 3\n#define HY_OUTPUTS 3\n#define HY_STEPS 3\n\n"]
     dp_case(lines, "dp0", [])
     dp_case(lines, "dp1", [4])
     hyper_case(lines, "hy0", [])
