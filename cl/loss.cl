@@ -48,20 +48,25 @@ __kernel void cross_entropy_backward(const uint n, const uint rows, const uint c
 }
 
 // totals[0] += mean_loss * rows, totals[1] += correct, totals[2] += rows.
-void add_totals(__global float *totals, const float mean_loss, const uint rows, const uint correct)
+// totals[3] is step + 1 of the first step whose loss is NaN or infinite, and
+// stays 0 while every loss is finite.
+void add_totals(__global float *totals, const float mean_loss, const uint rows, const uint correct,
+                const uint step)
 {
+    if (!isfinite(mean_loss) && totals[3] == 0.0f)
+        totals[3] = (float)step + 1.0f;
     totals[0] += mean_loss * (float)rows;
     totals[1] += (float)correct;
     totals[2] += (float)rows;
 }
 
-// totals[0] += loss[0] * rows, totals[1] += rows whose argmax equals the
-// label, totals[2] += rows. One work-item; argmax takes the first maximum.
+// Adds one step into totals (see add_totals), counting rows whose argmax
+// equals the label as correct. One work-item; argmax takes the first maximum.
 __kernel void accumulate_metrics(const uint rows, const uint classes,
                                  __global const float *logits, const uint logits_offset,
                                  __global const int *labels, const uint labels_offset,
                                  __global const float *loss, const uint loss_offset,
-                                 __global float *totals)
+                                 const uint step, __global float *totals)
 {
     if (get_global_id(0) != 0)
         return;
@@ -75,7 +80,7 @@ __kernel void accumulate_metrics(const uint rows, const uint classes,
         if ((int)best == labels[labels_offset + b])
             correct++;
     }
-    add_totals(totals, loss[loss_offset], rows, correct);
+    add_totals(totals, loss[loss_offset], rows, correct, step);
 }
 
 // Elementwise binary losses. kind selects the loss of input x and target t:
@@ -138,15 +143,15 @@ __kernel void pointwise_loss_backward(const uint n, const int kind,
     dx[dx_offset + i] += g * dloss[dloss_offset] / (float)n;
 }
 
-// totals[0] += loss[0] * rows, totals[1] += rows whose output is above
-// threshold exactly when the label is nonzero, totals[2] += rows. outputs
-// holds one value per row. One work-item.
+// Adds one step into totals (see add_totals), counting rows whose output is
+// above threshold exactly when the label is nonzero as correct. outputs holds
+// one value per row. One work-item.
 __kernel void accumulate_binary_metrics(const uint rows,
                                         __global const float *outputs, const uint outputs_offset,
                                         const float threshold,
                                         __global const int *labels, const uint labels_offset,
                                         __global const float *loss, const uint loss_offset,
-                                        __global float *totals)
+                                        const uint step, __global float *totals)
 {
     if (get_global_id(0) != 0)
         return;
@@ -157,5 +162,5 @@ __kernel void accumulate_binary_metrics(const uint rows,
         if (predicted == actual)
             correct++;
     }
-    add_totals(totals, loss[loss_offset], rows, correct);
+    add_totals(totals, loss[loss_offset], rows, correct, step);
 }

@@ -162,6 +162,46 @@ START_TEST(fit_rejects_bad_options)
 }
 END_TEST
 
+START_TEST(huge_learning_rate_diverges)
+{
+    clmlp_context *ctx = test_context(_i);
+    clmlp_mnist split;
+    make_block_split(300, 8, &split);
+    clmlp_dataset *data;
+    ck_assert_ok(clmlp_dataset_create(ctx, &split, &data));
+    clmlp_model *model;
+    ck_assert_ok(clmlp_scratch_mlp_create(ctx, FEATURES, 16, CLASSES, 1, &model));
+    clmlp_tensor *const *params;
+    size_t count;
+    ck_assert_ok(clmlp_model_parameters(model, &params, NULL, &count));
+    clmlp_sgd_options sgd = clmlp_sgd_default();
+    sgd.lr = 1e30f;
+    clmlp_optimizer *opt;
+    ck_assert_ok(clmlp_sgd_create(ctx, params, count, &sgd, &opt));
+
+    /* The first step's loss is finite, and its update makes the next one NaN. */
+    history h = {0};
+    clmlp_fit_options fit = clmlp_fit_default();
+    fit.epochs = 3;
+    fit.batch_size = 50;
+    fit.on_epoch = record_epoch;
+    fit.user_data = &h;
+    ck_assert_int_eq(clmlp_fit(model, opt, data, data, &fit), CLMLP_ERROR_DIVERGED);
+    const char *message = clmlp_error_message();
+    ck_assert_msg(strstr(message, "in epoch 1 at step 2 of 6 (the batch starting at sample 50)")
+                  != NULL, "unexpected message: %s", message);
+    ck_assert_ptr_nonnull(strstr(message, "lower the learning rate"));
+    /* The callback, which would save a checkpoint, never saw the epoch. */
+    ck_assert_int_eq(h.epochs_seen, 0);
+
+    clmlp_optimizer_free(opt);
+    clmlp_model_free(model);
+    clmlp_dataset_free(data);
+    clmlp_mnist_free(&split);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("train");
@@ -170,6 +210,7 @@ int main(void)
     add_device_test(tc, scratch_mlp_training_lowers_loss);
     add_device_test(tc, seeded_training_repeats_exactly);
     add_device_test(tc, fit_rejects_bad_options);
+    add_device_test(tc, huge_learning_rate_diverges);
     suite_add_tcase(suite, tc);
     return run_suite(suite, true);
 }

@@ -47,6 +47,11 @@ struct clmlp_context {
     /* Device time per kernel and GEMM shape; NULL until profiling records
      * its first event. */
     struct clmlp_profile *profile;
+
+    /* Test hook for fault injection: when positive, counts buffer creations
+     * in the pool down, and the one that brings it to zero fails with
+     * CL_MEM_OBJECT_ALLOCATION_FAILURE instead of calling clCreateBuffer. */
+    size_t fail_buffer_countdown;
 };
 
 /* Looks up a kernel by its name in any program, creating it on first use. */

@@ -22,8 +22,23 @@ clmlp_status clmlp_pool_acquire(clmlp_context *ctx, size_t bytes, cl_mem *buffer
                           bytes, ctx->info.device_name,
                           (unsigned long long)ctx->info.max_allocation);
 
+    /* Parked buffers go back to the driver before a request that would
+     * overflow the device's global memory is rejected. */
+    if (ctx->bytes_in_use + ctx->bytes_pooled + bytes > ctx->info.global_memory)
+        clmlp_pool_release_all(ctx);
+    if (ctx->bytes_in_use + bytes > ctx->info.global_memory)
+        return clmlp_fail(CLMLP_ERROR_OUT_OF_DEVICE_MEMORY,
+                          "a buffer of %zu bytes does not fit in the global memory of %s "
+                          "(%llu bytes, of which %zu are in use); use a smaller batch size or model",
+                          bytes, ctx->info.device_name,
+                          (unsigned long long)ctx->info.global_memory, ctx->bytes_in_use);
+
     cl_int code = CL_SUCCESS;
-    cl_mem created = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, &code);
+    cl_mem created = NULL;
+    if (ctx->fail_buffer_countdown > 0 && --ctx->fail_buffer_countdown == 0)
+        code = CL_MEM_OBJECT_ALLOCATION_FAILURE;
+    else
+        created = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, &code);
     if (code != CL_SUCCESS) {
         clmlp_status status = clmlp_fail_cl(code, "clCreateBuffer", __FILE__, __LINE__);
         return clmlp_fail_append(status, " for %zu bytes on %s (%zu bytes already in use)", bytes,

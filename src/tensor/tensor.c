@@ -26,7 +26,8 @@ static clmlp_status check_shape(int ndim, const size_t *shape, size_t *numel)
                               "must be at least 1", i);
         if (shape[i] > MAX_ELEMENTS / n)
             return clmlp_fail(CLMLP_ERROR_SHAPE, "a tensor with dimension %d of %zu has more than "
-                              "%zu elements", i, shape[i], MAX_ELEMENTS);
+                              "%zu elements, the most that clmlp's 32-bit kernel indices reach; "
+                              "use a smaller batch size or model", i, shape[i], MAX_ELEMENTS);
         n *= shape[i];
     }
     *numel = n;

@@ -17,27 +17,35 @@ clmlp_fit_options clmlp_fit_default(void)
     return (clmlp_fit_options){.epochs = 10, .start_epoch = 1, .batch_size = 256, .seed = 0};
 }
 
-/* Adds loss * rows, correct rows and rows into the device sums [3]. A
- * binary loss counts a row as correct when its output is on the label's
- * side of the threshold: 0.5 for probabilities, 0 for logits. */
+/* Device sums: loss * rows, correct rows, rows, and 1 + the index of the
+ * first step whose loss was not finite (0 while every loss is finite).
+ * Progress reads take the first three. NOTE: the step index is stored as a
+ * float, so it is exact only for the first 2^24 steps of an epoch. */
+#define SUM_COUNT 4
+
+/* Adds one step's figures into the device sums [SUM_COUNT]. A binary loss
+ * counts a row as correct when its output is on the label's side of the
+ * threshold: 0.5 for probabilities, 0 for logits. */
 static clmlp_status accumulate(clmlp_tensor *sums, clmlp_loss_kind kind, clmlp_tensor *outputs,
-                               clmlp_tensor *labels, clmlp_tensor *loss)
+                               clmlp_tensor *labels, clmlp_tensor *loss, size_t step)
 {
     cl_uint rows = (cl_uint)outputs->shape[0], classes = (cl_uint)outputs->shape[1];
     cl_uint outputs_offset = (cl_uint)outputs->offset, labels_offset = (cl_uint)labels->offset;
-    cl_uint loss_offset = (cl_uint)loss->offset;
+    cl_uint loss_offset = (cl_uint)loss->offset, step_index = (cl_uint)step;
     if (kind == CLMLP_LOSS_CROSS_ENTROPY)
         return CLMLP_LAUNCH_1D(sums->ctx, "accumulate_metrics", 1, CLMLP_ARG(rows),
                                CLMLP_ARG(classes), CLMLP_ARG(outputs->buffer),
                                CLMLP_ARG(outputs_offset), CLMLP_ARG(labels->buffer),
                                CLMLP_ARG(labels_offset), CLMLP_ARG(loss->buffer),
-                               CLMLP_ARG(loss_offset), CLMLP_ARG(sums->buffer));
+                               CLMLP_ARG(loss_offset), CLMLP_ARG(step_index),
+                               CLMLP_ARG(sums->buffer));
     float threshold = kind == CLMLP_LOSS_BCE ? 0.5f : 0.0f;
     return CLMLP_LAUNCH_1D(sums->ctx, "accumulate_binary_metrics", 1, CLMLP_ARG(rows),
                            CLMLP_ARG(outputs->buffer), CLMLP_ARG(outputs_offset),
                            CLMLP_ARG(threshold), CLMLP_ARG(labels->buffer),
                            CLMLP_ARG(labels_offset), CLMLP_ARG(loss->buffer),
-                           CLMLP_ARG(loss_offset), CLMLP_ARG(sums->buffer));
+                           CLMLP_ARG(loss_offset), CLMLP_ARG(step_index),
+                           CLMLP_ARG(sums->buffer));
 }
 
 /* Computes the loss of the model outputs against int32 labels: class
@@ -109,7 +117,7 @@ static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, cl
                 status = clmlp_optimizer_step(optimizer);
         }
         if (status == CLMLP_SUCCESS)
-            status = accumulate(sums, kind, logits, y, loss);
+            status = accumulate(sums, kind, logits, y, loss, start / batch_size);
         if (status == CLMLP_SUCCESS && ticker != NULL)
             status = clmlp_ticker_batch(ticker, start / batch_size + 1, start + rows);
         clmlp_tape_reset(tape);
@@ -119,13 +127,18 @@ static clmlp_status run_epoch(clmlp_model *model, clmlp_optimizer *optimizer, cl
     return CLMLP_SUCCESS;
 }
 
-static clmlp_status read_sums(clmlp_tensor *sums, double *loss, double *accuracy)
+/* Reads the sums into a mean loss and an accuracy. *bad_step is 1 + the
+ * index of the first step with a non-finite loss, or 0; it may be NULL. */
+static clmlp_status read_sums(clmlp_tensor *sums, double *loss, double *accuracy,
+                              size_t *bad_step)
 {
-    float values[3];
-    CLMLP_TRY(clmlp_tensor_read(sums, values, 3));
+    float values[SUM_COUNT];
+    CLMLP_TRY(clmlp_tensor_read(sums, values, SUM_COUNT));
     double rows = values[2] > 0 ? values[2] : 1;
     *loss = values[0] / rows;
     *accuracy = values[1] / rows;
+    if (bad_step != NULL)
+        *bad_step = (size_t)values[3];
     return CLMLP_SUCCESS;
 }
 
@@ -152,7 +165,7 @@ static clmlp_status evaluate_with(clmlp_model *model, clmlp_tape *tape, clmlp_te
         status = run_epoch(model, NULL, tape, data, batch_size, kind, sums, NULL, NULL);
     clmlp_model_set_training(model, was_training);
     if (status == CLMLP_SUCCESS)
-        status = read_sums(sums, loss, accuracy);
+        status = read_sums(sums, loss, accuracy, NULL);
     return status;
 }
 
@@ -171,15 +184,34 @@ clmlp_status clmlp_evaluate_loss(clmlp_model *model, clmlp_dataset *data, size_t
 
     clmlp_tape *tape = NULL;
     clmlp_tensor *sums = NULL;
-    size_t three = 3;
+    size_t sum_count = SUM_COUNT;
     clmlp_status status = clmlp_tape_create(model->ctx, &tape);
     if (status == CLMLP_SUCCESS)
-        status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &three, &sums);
+        status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &sum_count, &sums);
     if (status == CLMLP_SUCCESS)
         status = evaluate_with(model, tape, sums, data, batch_size, kind, loss, accuracy);
     clmlp_tensor_free(sums);
     clmlp_tape_free(tape);
     return status;
+}
+
+/* Returns CLMLP_ERROR_DIVERGED, naming the epoch and the step, when a step's
+ * loss or the epoch's mean loss is not finite. */
+static clmlp_status check_divergence(clmlp_dataset *train, size_t batch_size, int epoch,
+                                     size_t bad_step, double mean_loss)
+{
+    size_t steps = (clmlp_dataset_count(train) + batch_size - 1) / batch_size;
+    if (bad_step > 0)
+        return clmlp_fail(CLMLP_ERROR_DIVERGED, "the training loss became NaN or infinite in "
+                          "epoch %d at step %zu of %zu (the batch starting at sample %zu); "
+                          "lower the learning rate", epoch, bad_step, steps,
+                          (bad_step - 1) * batch_size);
+
+    /* Finite losses can still overflow the float sum. */
+    if (!isfinite(mean_loss))
+        return clmlp_fail(CLMLP_ERROR_DIVERGED, "the mean training loss of epoch %d is %g; "
+                          "lower the learning rate", epoch, mean_loss);
+    return CLMLP_SUCCESS;
 }
 
 static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_tape *tape,
@@ -204,19 +236,25 @@ static clmlp_status fit_epochs(clmlp_model *model, clmlp_optimizer *optimizer, c
         if (status != CLMLP_SUCCESS)
             return clmlp_fail_append(status, " in epoch %d", epoch);
         double unused_accuracy = 0;
-        CLMLP_TRY(read_sums(sums, &stats.train_loss, &unused_accuracy));
+        size_t bad_step = 0;
+        CLMLP_TRY(read_sums(sums, &stats.train_loss, &unused_accuracy, &bad_step));
         /* The blocking read above has drained the queue, so resolving the
          * profile's events here waits for nothing. */
         CLMLP_TRY(clmlp_profile_flush(model->ctx));
         double trained = clmlp_now_seconds();
 
-        if (!isfinite(stats.train_loss))
-            return clmlp_fail(CLMLP_ERROR_DIVERGED, "the training loss became %g in epoch %d; "
-                              "lower the learning rate", stats.train_loss, epoch);
-
-        if (val != NULL)
+        /* A diverged epoch returns before the callback, so a checkpoint that
+         * the callback writes keeps the last finite weights. */
+        CLMLP_TRY(check_divergence(train, o->batch_size, epoch, bad_step, stats.train_loss));
+        if (val != NULL) {
             CLMLP_TRY(evaluate_with(model, tape, sums, val, o->batch_size, o->loss,
                                     &stats.val_loss, &stats.val_accuracy));
+            if (!isfinite(stats.val_loss))
+                return clmlp_fail(CLMLP_ERROR_DIVERGED, "the validation loss became %g after "
+                                  "epoch %d although the training loss was finite; the last "
+                                  "steps pushed the weights too far, lower the learning rate",
+                                  stats.val_loss, epoch);
+        }
         stats.seconds = clmlp_now_seconds() - started;
         stats.samples_per_second = (double)clmlp_dataset_count(train) / (trained - started);
 
@@ -240,12 +278,12 @@ clmlp_status clmlp_fit(clmlp_model *model, clmlp_optimizer *optimizer, clmlp_dat
 
     clmlp_tape *tape = NULL;
     clmlp_tensor *sums = NULL;
-    size_t three = 3;
+    size_t sum_count = SUM_COUNT;
     size_t count = clmlp_dataset_count(train);
     clmlp_ticker ticker;
     clmlp_status status = clmlp_tape_create(model->ctx, &tape);
     if (status == CLMLP_SUCCESS)
-        status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &three, &sums);
+        status = clmlp_tensor_create(model->ctx, CLMLP_FLOAT32, 1, &sum_count, &sums);
     if (status == CLMLP_SUCCESS) {
         clmlp_ticker_init(&ticker, &o, sums, (count + o.batch_size - 1) / o.batch_size, count);
         status = fit_epochs(model, optimizer, tape, sums, train, val, &o, &ticker);

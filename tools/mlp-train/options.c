@@ -293,6 +293,10 @@ static int validate(const train_options *o, char *error, size_t size)
     if (!is_one_of(o->optimizer, optimizers))
         return usage_error(error, size, "unknown optimizer \"%s\" for --optimizer; the "
                            "optimizers are: sgd, adam, adamw", o->optimizer);
+    /* The optimizer takes a float32 learning rate. */
+    if (!((float)o->lr > 0.0f))
+        return usage_error(error, size, "--lr %g is below the smallest positive float32; use a "
+                           "larger learning rate", o->lr);
     if (o->eval_only && o->load_path == NULL)
         return usage_error(error, size, "--eval-only needs a checkpoint to evaluate: add --load FILE");
     if (o->momentum != 0.0 && strcmp(o->optimizer, "sgd") != 0)
