@@ -259,6 +259,20 @@ static void assert_norms(clmlp_dp_mlp *mlp, const dp_fixture *f)
     clmlp_named_tensors_free(&buffers);
 }
 
+/* Runs the network, the mean cross-entropy and the backward pass on a new
+ * tape, which the caller frees. */
+static clmlp_tape *dp_loss_backward(clmlp_context *ctx, clmlp_dp_mlp *mlp, clmlp_tensor *x,
+                                    clmlp_tensor **w, clmlp_tensor **b, clmlp_tensor *labels,
+                                    clmlp_tensor **logits, clmlp_tensor **loss)
+{
+    clmlp_tape *tape = NULL;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, w, b, logits));
+    ck_assert_ok(clmlp_cross_entropy(tape, *logits, labels, loss));
+    ck_assert_ok(clmlp_backward(tape, *loss));
+    return tape;
+}
+
 START_TEST(dp_mlp_matches_pytorch_bmm)
 {
     clmlp_context *ctx = test_context(_i);
@@ -278,12 +292,8 @@ START_TEST(dp_mlp_matches_pytorch_bmm)
         }
         clmlp_tensor *labels = labels_tensor(ctx, f->labels, DP_BATCH);
 
-        clmlp_tape *tape = NULL;
         clmlp_tensor *logits, *loss;
-        ck_assert_ok(clmlp_tape_create(ctx, &tape));
-        ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, w, b, &logits));
-        ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
-        ck_assert_ok(clmlp_backward(tape, loss));
+        clmlp_tape *tape = dp_loss_backward(ctx, mlp, x, w, b, labels, &logits, &loss);
 
         assert_tensor_f(logits, f->logits, 1e-4, 1e-5, f->name);
         assert_tensor_f(loss, f->loss, 1e-5, 1e-6, f->name);
@@ -513,12 +523,8 @@ static void check_dp_finite_differences(clmlp_context *ctx, const fd_setup *setu
     }
     clmlp_tensor *labels = labels_tensor(ctx, fd_labels, FD_B);
 
-    clmlp_tape *tape = NULL;
     clmlp_tensor *logits, *loss;
-    ck_assert_ok(clmlp_tape_create(ctx, &tape));
-    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, w, b, &logits));
-    ck_assert_ok(clmlp_cross_entropy(tape, logits, labels, &loss));
-    ck_assert_ok(clmlp_backward(tape, loss));
+    clmlp_tape *tape = dp_loss_backward(ctx, mlp, x, w, b, labels, &logits, &loss);
 
     double want_loss = host_dp_loss(host, setup);
     assert_tensor(loss, &want_loss, 1e-5, 1e-6, "loss");
