@@ -438,6 +438,50 @@ START_TEST(dp_mlp_dropout_follows_mode)
 }
 END_TEST
 
+START_TEST(dp_mlp_without_output_layer)
+{
+    clmlp_context *ctx = test_context(_i);
+    const dp_fixture *f = &dp_fixtures[1];
+    clmlp_dp_mlp *mlp = NULL;
+    ck_assert_ok(clmlp_dp_mlp_create(ctx, DP_INPUTS, dp_hidden, 1, 0.0f, 0, 0, &mlp));
+    ck_assert_uint_eq(clmlp_dp_mlp_layer_count(mlp), 1);
+    ck_assert_uint_eq(clmlp_dp_mlp_output_size(mlp), DP_HIDDEN);
+    ck_assert_uint_eq(clmlp_dp_mlp_param_count(mlp), (DP_INPUTS + 1) * DP_HIDDEN);
+
+    /* In evaluation BatchNorm1d uses its initial running mean 0 and variance 1. */
+    clmlp_dp_mlp_set_training(mlp, false);
+    size_t x_shape[2] = {DP_BATCH, DP_INPUTS};
+    size_t w_shape[3] = {DP_BATCH, DP_INPUTS, DP_HIDDEN}, b_shape[2] = {DP_BATCH, DP_HIDDEN};
+    clmlp_tensor *x, *w, *b, *out;
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, x_shape, f->x, &x));
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 3, w_shape, f->w[0], &w));
+    ck_assert_ok(clmlp_tensor_from_host(ctx, CLMLP_FLOAT32, 2, b_shape, f->b[0], &b));
+    clmlp_tape *tape = NULL;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_dp_mlp_forward(mlp, tape, x, &w, &b, &out));
+    ck_assert_uint_eq(clmlp_tensor_shape(out)[1], DP_HIDDEN);
+
+    double want[DP_BATCH * DP_HIDDEN];
+    for (size_t s = 0; s < DP_BATCH; s++)
+        for (size_t j = 0; j < DP_HIDDEN; j++) {
+            double sum = f->b[0][s * DP_HIDDEN + j];
+            for (size_t p = 0; p < DP_INPUTS; p++)
+                sum += (double)f->x[s * DP_INPUTS + p] *
+                       f->w[0][(s * DP_INPUTS + p) * DP_HIDDEN + j];
+            sum /= sqrt(1.0 + 1e-5);
+            want[s * DP_HIDDEN + j] = sum > 0 ? sum : 0;
+        }
+    assert_tensor(out, want, 1e-5, 1e-6, "last hidden layer");
+
+    clmlp_tape_free(tape);
+    clmlp_tensor_free(x);
+    clmlp_tensor_free(w);
+    clmlp_tensor_free(b);
+    clmlp_dp_mlp_free(mlp);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
 /* ---- the dynamic-parameter MLP against finite differences -------------- */
 
 /* Network sizes of a finite-difference case: FD_IN inputs, an optional
@@ -805,6 +849,7 @@ int main(void)
     add_device_test(tc, dp_mlp_matches_pytorch_bmm);
     add_device_test(tc, dp_mlp_split_grads_follow_layout);
     add_device_test(tc, dp_mlp_dropout_follows_mode);
+    add_device_test(tc, dp_mlp_without_output_layer);
     add_device_test(tc, dp_mlp_matches_finite_differences);
     add_device_test(tc, hyper_three_sgd_steps_match_pytorch);
     add_device_test(tc, hyper_init_is_pytorch_uniform);
