@@ -288,11 +288,11 @@ static void write_partial(clmlp_model *model, size_t count, bool extra)
         data[i] = read_tensor(model->params[i]);
         entries[i] = (clmlp_st_entry){model->param_names[i], model->params[i]->ndim,
                                       {model->params[i]->shape[0], model->params[i]->shape[1]},
-                                      data[i]};
+                                      data[i], NULL};
     }
     static const float bonus[2] = {1, 2};
     if (extra)
-        entries[count++] = (clmlp_st_entry){"net.9.weight", 1, {2, 0, 0, 0}, bonus};
+        entries[count++] = (clmlp_st_entry){"net.9.weight", 1, {2, 0, 0, 0}, bonus, NULL};
     ck_assert_ok(clmlp_safetensors_write(path, entries, count, NULL));
     for (size_t i = 0; i < 5; i++)
         free(data[i]);

@@ -78,8 +78,8 @@ START_TEST(write_read_round_trip)
 {
     float a[6] = {1, -2, 3.5f, 4, 5, 6}, b[3] = {0.25f, -0.5f, 1e-30f};
     clmlp_st_entry entries[2] = {
-        {"layer.weight", 2, {2, 3, 0, 0}, a},
-        {"layer.bias", 1, {3, 0, 0, 0}, b},
+        {"layer.weight", 2, {2, 3, 0, 0}, a, NULL},
+        {"layer.bias", 1, {3, 0, 0, 0}, b, NULL},
     };
     cJSON *metadata = cJSON_CreateObject();
     cJSON_AddStringToObject(metadata, "epoch", "7");
@@ -204,7 +204,7 @@ END_TEST
 START_TEST(writer_replaces_atomically)
 {
     float first[2] = {1, 2}, second[2] = {3, 4};
-    clmlp_st_entry entry = {"t", 1, {2, 0, 0, 0}, first};
+    clmlp_st_entry entry = {"t", 1, {2, 0, 0, 0}, first, NULL};
     ck_assert_ok(clmlp_safetensors_write(path, &entry, 1, NULL));
     entry.data = second;
     ck_assert_ok(clmlp_safetensors_write(path, &entry, 1, NULL));

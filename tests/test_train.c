@@ -198,6 +198,64 @@ START_TEST(huge_learning_rate_diverges)
     clmlp_model_free(model);
     clmlp_dataset_free(data);
     clmlp_mnist_free(&split);
+}
+END_TEST
+
+typedef struct buffer_counts {
+    clmlp_context *ctx;
+    size_t created[4];
+    int epochs_seen;
+} buffer_counts;
+
+static int record_buffers(const clmlp_epoch_stats *s, void *user_data)
+{
+    (void)s;
+    buffer_counts *counts = user_data;
+    clmlp_memory_stats memory;
+    ck_assert_ok(clmlp_context_memory(counts->ctx, &memory));
+    counts->created[counts->epochs_seen++] = memory.buffers_created;
+    return 0;
+}
+
+START_TEST(steps_after_first_epoch_create_no_buffers)
+{
+    clmlp_context *ctx = test_context(_i);
+    clmlp_mnist train_split, val_split;
+    make_block_split(500, 3, &train_split);
+    make_block_split(130, 4, &val_split);
+    clmlp_dataset *train, *val;
+    ck_assert_ok(clmlp_dataset_create(ctx, &train_split, &train));
+    ck_assert_ok(clmlp_dataset_create(ctx, &val_split, &val));
+
+    clmlp_model *model;
+    clmlp_tensor *const *params;
+    const char *const *names;
+    size_t count;
+    ck_assert_ok(clmlp_scratch_mlp_create(ctx, FEATURES, 32, CLASSES, 7, &model));
+    ck_assert_ok(clmlp_model_parameters(model, &params, &names, &count));
+    clmlp_optimizer *opt;
+    ck_assert_ok(clmlp_sgd_create(ctx, params, count, NULL, &opt));
+
+    /* The first epoch fills the pool, including the partial last batch;
+     * every later step and evaluation reuses its buffers. */
+    buffer_counts counts = {.ctx = ctx};
+    clmlp_fit_options fit = clmlp_fit_default();
+    fit.epochs = 3;
+    fit.batch_size = 64;
+    fit.on_epoch = record_buffers;
+    fit.user_data = &counts;
+    ck_assert_ok(clmlp_fit(model, opt, train, val, &fit));
+    ck_assert_int_eq(counts.epochs_seen, 3);
+    ck_assert_uint_gt(counts.created[0], 0);
+    ck_assert_uint_eq(counts.created[1], counts.created[0]);
+    ck_assert_uint_eq(counts.created[2], counts.created[0]);
+
+    clmlp_optimizer_free(opt);
+    clmlp_model_free(model);
+    clmlp_dataset_free(train);
+    clmlp_dataset_free(val);
+    clmlp_mnist_free(&train_split);
+    clmlp_mnist_free(&val_split);
     clmlp_context_free(ctx);
 }
 END_TEST
@@ -211,6 +269,7 @@ int main(void)
     add_device_test(tc, seeded_training_repeats_exactly);
     add_device_test(tc, fit_rejects_bad_options);
     add_device_test(tc, huge_learning_rate_diverges);
+    add_device_test(tc, steps_after_first_epoch_create_no_buffers);
     suite_add_tcase(suite, tc);
     return run_suite(suite, true);
 }

@@ -74,6 +74,19 @@ CLMLP_API void clmlp_context_free(clmlp_context *context);
  * context. */
 CLMLP_API const clmlp_device_info *clmlp_context_device(const clmlp_context *context);
 
+/* Device memory that a context's tensors use, from its buffer pool. */
+typedef struct clmlp_memory_stats {
+    size_t bytes_in_use;       /* held by live tensors now */
+    size_t bytes_pooled;       /* parked in the pool for reuse */
+    size_t peak_bytes;         /* the most ever held by tensors and the pool together */
+    size_t buffers_created;    /* device buffers the pool has created so far */
+} clmlp_memory_stats;
+
+/* Fills *stats for the context. Datasets' own buffers are not included.
+ * Returns CLMLP_ERROR_INVALID_ARGUMENT for NULL arguments. */
+CLMLP_API clmlp_status clmlp_context_memory(const clmlp_context *context,
+                                            clmlp_memory_stats *stats);
+
 /* Waits until every command queued on the context has finished. */
 CLMLP_API clmlp_status clmlp_context_finish(clmlp_context *context);
 

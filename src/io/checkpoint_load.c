@@ -12,6 +12,8 @@
 #include "core/error.h"
 #include "io/safetensors.h"
 #include "io/state_list.h"
+#include "io/task_metadata.h"
+#include "nn/module.h"
 
 static void format_dims(int ndim, const uint64_t *dims, char *text, size_t size)
 {
@@ -23,7 +25,7 @@ static void format_dims(int ndim, const uint64_t *dims, char *text, size_t size)
         snprintf(text + used, size - used, "]");
 }
 
-/* Checks that the file has the item with dtype F32 and the item's shape. */
+/* Checks that the file has the item with the item's file dtype and shape. */
 static clmlp_status match_item(const clmlp_safetensors *st, const clmlp_state_item *item)
 {
     bool from_optimizer = strncmp(item->name, CLMLP_OPTIMIZER_PREFIX,
@@ -32,9 +34,11 @@ static clmlp_status match_item(const clmlp_safetensors *st, const clmlp_state_it
     if (t == NULL)
         return clmlp_fail(CLMLP_ERROR_FORMAT, "%s lacks tensor \"%s\", which the %s has",
                           st->path, item->name, from_optimizer ? "optimizer" : "model");
-    if (strcmp(t->dtype, "F32") != 0)
-        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s: tensor \"%s\" has dtype %s; clmlp loads F32 "
-                          "tensors only", st->path, item->name, t->dtype);
+    const char *dtype = clmlp_state_item_file_dtype(item);
+    if (strcmp(t->dtype, dtype) != 0)
+        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s: tensor \"%s\" has dtype %s, but the %s "
+                          "expects %s", st->path, item->name, t->dtype,
+                          from_optimizer ? "optimizer" : "model", dtype);
 
     size_t shape[CLMLP_MAX_DIMS];
     int ndim = clmlp_state_item_file_shape(item, shape);
@@ -98,6 +102,7 @@ static clmlp_status read_count(const clmlp_safetensors *st, const char *key, uns
 
 static clmlp_status read_info(const clmlp_safetensors *st, clmlp_checkpoint_info *info)
 {
+    CLMLP_TRY(clmlp_task_metadata_read(st, info));
     unsigned long long epoch = 0;
     CLMLP_TRY(read_count(st, "epoch", INT_MAX, &epoch));
     info->epoch = (int)epoch;
@@ -133,16 +138,22 @@ static clmlp_status read_step(const clmlp_safetensors *st, const clmlp_optimizer
     return CLMLP_SUCCESS;
 }
 
+/* NOTE: match_file() has checked names, dtypes and shapes, but an I64
+ * value outside the int32 range is found only here, after the tensors
+ * before it have changed. */
 static clmlp_status copy_tensors(const clmlp_safetensors *st, const clmlp_state_list *list)
 {
     for (size_t i = 0; i < list->count; i++) {
         const clmlp_state_item *item = &list->items[i];
-        float *data = malloc(clmlp_tensor_numel(item->tensor) * sizeof *data);
+        const clmlp_st_tensor *t = clmlp_safetensors_find(st, item->name);
+        /* Room for the element count in either file dtype, F32 or I64. */
+        void *data = malloc(clmlp_tensor_numel(item->tensor) * sizeof(int64_t));
         if (data == NULL)
             return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory loading %s",
                               item->name);
-        clmlp_status status = clmlp_safetensors_read_f32(st, clmlp_safetensors_find(st, item->name),
-                                                         data);
+        clmlp_status status = clmlp_state_item_is_int(item)
+            ? clmlp_safetensors_read_i64(st, t, data)
+            : clmlp_safetensors_read_f32(st, t, data);
         if (status == CLMLP_SUCCESS)
             status = clmlp_state_item_write(item, data);
         free(data);
@@ -157,7 +168,9 @@ static clmlp_status load_open_file(const clmlp_safetensors *st, clmlp_model *mod
 {
     clmlp_checkpoint_info progress;
     uint64_t step = 0;
+    unsigned long long dropout_calls = 0;
     CLMLP_TRY(read_info(st, &progress));
+    CLMLP_TRY(read_count(st, "model.dropout_calls", ULLONG_MAX, &dropout_calls));
     if (optimizer != NULL)
         CLMLP_TRY(read_step(st, optimizer, &step));
 
@@ -169,6 +182,7 @@ static clmlp_status load_open_file(const clmlp_safetensors *st, clmlp_model *mod
     clmlp_state_list_free(&list);
     CLMLP_TRY(status);
 
+    clmlp_module_set_dropout_calls(clmlp_model_module(model), dropout_calls);
     if (optimizer != NULL)
         optimizer->step_count = step;
     if (info != NULL)
@@ -226,10 +240,12 @@ static clmlp_status create_optimizer(clmlp_context *ctx, const clmlp_safetensors
     const char *name = clmlp_safetensors_metadata(st, "optimizer");
     if (name == NULL)
         return CLMLP_SUCCESS;
+    clmlp_tensor *const *params = NULL;
+    size_t count = 0;
+    CLMLP_TRY(clmlp_model_parameters(model, &params, NULL, &count));
     cJSON *config = NULL;
     CLMLP_TRY(parse_config(st, "optimizer.config", &config));
-    clmlp_status status = clmlp_optimizer_from_config(ctx, name, model->params, model->param_count,
-                                                      config, optimizer);
+    clmlp_status status = clmlp_optimizer_from_config(ctx, name, params, count, config, optimizer);
     cJSON_Delete(config);
     return status;
 }

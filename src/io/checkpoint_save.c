@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "io/safetensors.h"
 #include "io/state_list.h"
+#include "io/task_metadata.h"
+#include "nn/module.h"
 
 static clmlp_status add_text(cJSON *metadata, const char *key, const char *value)
 {
@@ -28,9 +30,15 @@ static clmlp_status add_config(cJSON *metadata, const char *key, const cJSON *co
     return status;
 }
 
-static clmlp_status add_model_metadata(cJSON *metadata, const clmlp_model *model)
+static clmlp_status add_model_metadata(cJSON *metadata, clmlp_model *model)
 {
-    CLMLP_TRY(add_text(metadata, "model.family", model->ops->family));
+    CLMLP_TRY(add_text(metadata, "model.family", clmlp_model_family(model)));
+    uint64_t dropout_calls = clmlp_module_dropout_calls(clmlp_model_module(model));
+    if (dropout_calls > 0) {
+        char number[32];
+        snprintf(number, sizeof number, "%llu", (unsigned long long)dropout_calls);
+        CLMLP_TRY(add_text(metadata, "model.dropout_calls", number));
+    }
     if (model->ops->write_config == NULL)
         return CLMLP_SUCCESS;
 
@@ -38,7 +46,8 @@ static clmlp_status add_model_metadata(cJSON *metadata, const clmlp_model *model
     if (config == NULL)
         return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory writing metadata");
     clmlp_status status = model->ops->write_config(model, config);
-    if (status == CLMLP_SUCCESS)
+    /* A model made from a user's module has no configuration to write. */
+    if (status == CLMLP_SUCCESS && config->child != NULL)
         status = add_config(metadata, "model.config", config);
     cJSON_Delete(config);
     return status;
@@ -63,7 +72,7 @@ static clmlp_status add_optimizer_metadata(cJSON *metadata, const clmlp_optimize
     return status;
 }
 
-static clmlp_status fill_metadata(cJSON *metadata, const clmlp_model *model,
+static clmlp_status fill_metadata(cJSON *metadata, clmlp_model *model,
                                   const clmlp_optimizer *optimizer,
                                   const clmlp_checkpoint_info *info)
 {
@@ -76,6 +85,8 @@ static clmlp_status fill_metadata(cJSON *metadata, const clmlp_model *model,
         snprintf(number, sizeof number, "%.9g", info->train_loss);
         CLMLP_TRY(add_text(metadata, "train_loss", number));
     }
+    if (info != NULL)
+        CLMLP_TRY(clmlp_task_metadata_write(metadata, info));
     if (optimizer != NULL)
         CLMLP_TRY(add_optimizer_metadata(metadata, optimizer));
     return CLMLP_SUCCESS;
@@ -92,10 +103,14 @@ static clmlp_status write_list(const char *path, const clmlp_state_list *list,
     clmlp_status status = CLMLP_SUCCESS;
     for (size_t i = 0; status == CLMLP_SUCCESS && i < list->count; i++) {
         const clmlp_state_item *item = &list->items[i];
-        float *data = malloc(clmlp_tensor_numel(item->tensor) * sizeof *data);
+        /* Room for the element count in either file dtype, F32 or I64. */
+        void *data = malloc(clmlp_tensor_numel(item->tensor) * sizeof(int64_t));
         entries[i].name = item->name;
         entries[i].ndim = clmlp_state_item_file_shape(item, entries[i].shape);
-        entries[i].data = data;
+        if (clmlp_state_item_is_int(item))
+            entries[i].int64_data = data;
+        else
+            entries[i].data = data;
         status = data != NULL ? clmlp_state_item_read(item, data)
                               : clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY,
                                            "out of host memory saving %s", item->name);
@@ -103,8 +118,10 @@ static clmlp_status write_list(const char *path, const clmlp_state_list *list,
     if (status == CLMLP_SUCCESS)
         status = clmlp_safetensors_write(path, entries, list->count, metadata);
 
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; i < list->count; i++) {
         free((float *)entries[i].data);
+        free((int64_t *)entries[i].int64_data);
+    }
     free(entries);
     return status;
 }

@@ -61,18 +61,27 @@ const char *clmlp_safetensors_metadata(const clmlp_safetensors *file, const char
 clmlp_status clmlp_safetensors_read_f32(const clmlp_safetensors *file,
                                         const clmlp_st_tensor *tensor, float *data);
 
+/* Reads an I64 tensor into data, which holds its element count, in host
+ * byte order. */
+clmlp_status clmlp_safetensors_read_i64(const clmlp_safetensors *file,
+                                        const clmlp_st_tensor *tensor, int64_t *data);
+
 /* Closes the file. NULL is allowed. */
 void clmlp_safetensors_close(clmlp_safetensors *file);
 
-/* One float tensor to write; data holds its elements in row-major order. */
+/* One tensor to write; data holds its elements in row-major order. */
 typedef struct clmlp_st_entry {
     const char *name;
     int ndim;
     size_t shape[CLMLP_MAX_DIMS];
     const float *data;
+    /* When not NULL, the tensor is written as I64 from these elements and
+     * data is not read; PyTorch stores counters such as BatchNorm's
+     * num_batches_tracked this way. */
+    const int64_t *int64_data;
 } clmlp_st_entry;
 
-/* Writes count F32 tensors and the metadata (a JSON object of strings, or
+/* Writes count F32 or I64 tensors and the metadata (a JSON object of strings, or
  * NULL) to path without ever leaving a partial file there: the bytes go to a
  * temporary file in the same folder, which is flushed, synced and renamed
  * over path, and then the folder is synced. On failure the temporary file
@@ -84,5 +93,8 @@ clmlp_status clmlp_safetensors_write(const char *path, const clmlp_st_entry *ent
  * big-endian, so data moves between host order and the file's
  * little-endian order. */
 void clmlp_floats_to_little_endian(float *data, size_t n);
+
+/* Does the same for n 64-bit integers. */
+void clmlp_int64s_to_little_endian(int64_t *data, size_t n);
 
 #endif

@@ -23,7 +23,9 @@ static const struct {
     {"I64", 8}, {"U64", 8}, {"F64", 8},
 };
 
-void clmlp_floats_to_little_endian(float *data, size_t n)
+/* Reverses the bytes of each of n elements of width bytes on a big-endian
+ * host. */
+static void to_little_endian(void *data, size_t n, size_t width)
 {
     const uint32_t one = 1;
     unsigned char first;
@@ -31,10 +33,23 @@ void clmlp_floats_to_little_endian(float *data, size_t n)
     if (first == 1)
         return;
     for (size_t i = 0; i < n; i++) {
-        unsigned char *b = (unsigned char *)&data[i], t;
-        t = b[0], b[0] = b[3], b[3] = t;
-        t = b[1], b[1] = b[2], b[2] = t;
+        unsigned char *b = (unsigned char *)data + i * width;
+        for (size_t j = 0; j < width / 2; j++) {
+            unsigned char t = b[j];
+            b[j] = b[width - 1 - j];
+            b[width - 1 - j] = t;
+        }
     }
+}
+
+void clmlp_floats_to_little_endian(float *data, size_t n)
+{
+    to_little_endian(data, n, sizeof *data);
+}
+
+void clmlp_int64s_to_little_endian(int64_t *data, size_t n)
+{
+    to_little_endian(data, n, sizeof *data);
 }
 
 static unsigned dtype_size(const char *name)
@@ -286,19 +301,35 @@ const char *clmlp_safetensors_metadata(const clmlp_safetensors *st, const char *
     return cJSON_IsString(item) ? item->valuestring : NULL;
 }
 
+/* Reads the bytes of tensor t, whose dtype must be dtype, into data. */
+static clmlp_status read_bytes(const clmlp_safetensors *st, const clmlp_st_tensor *t,
+                               const char *dtype, void *data)
+{
+    if (strcmp(t->dtype, dtype) != 0)
+        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s: tensor \"%s\" has dtype %s; %s is expected",
+                          st->path, t->name, t->dtype, dtype);
+    size_t bytes = (size_t)(t->end - t->begin);
+    if (fseeko(st->file, (off_t)(st->data_start + t->begin), SEEK_SET) != 0)
+        return clmlp_fail(CLMLP_ERROR_IO, "cannot seek in %s: %s", st->path, strerror(errno));
+    if (fread(data, 1, bytes, st->file) != bytes)
+        return clmlp_fail(CLMLP_ERROR_IO, "%s: cannot read tensor \"%s\"; the file changed or "
+                          "was truncated while open", st->path, t->name);
+    return CLMLP_SUCCESS;
+}
+
 clmlp_status clmlp_safetensors_read_f32(const clmlp_safetensors *st, const clmlp_st_tensor *t,
                                         float *data)
 {
-    if (strcmp(t->dtype, "F32") != 0)
-        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s: tensor \"%s\" has dtype %s; F32 is expected",
-                          st->path, t->name, t->dtype);
-    size_t count = (size_t)((t->end - t->begin) / sizeof(float));
-    if (fseeko(st->file, (off_t)(st->data_start + t->begin), SEEK_SET) != 0)
-        return clmlp_fail(CLMLP_ERROR_IO, "cannot seek in %s: %s", st->path, strerror(errno));
-    if (fread(data, sizeof(float), count, st->file) != count)
-        return clmlp_fail(CLMLP_ERROR_IO, "%s: cannot read tensor \"%s\"; the file changed or "
-                          "was truncated while open", st->path, t->name);
-    clmlp_floats_to_little_endian(data, count);
+    CLMLP_TRY(read_bytes(st, t, "F32", data));
+    clmlp_floats_to_little_endian(data, (size_t)((t->end - t->begin) / sizeof *data));
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_safetensors_read_i64(const clmlp_safetensors *st, const clmlp_st_tensor *t,
+                                        int64_t *data)
+{
+    CLMLP_TRY(read_bytes(st, t, "I64", data));
+    clmlp_int64s_to_little_endian(data, (size_t)((t->end - t->begin) / sizeof *data));
     return CLMLP_SUCCESS;
 }
 

@@ -27,12 +27,12 @@ static clmlp_status build_header(const clmlp_st_entry *entries, size_t count,
         const clmlp_st_entry *e = &entries[i];
         cJSON *item = cJSON_CreateObject();
         ok = item != NULL && cJSON_AddItemToObject(header, e->name, item);
-        ok = ok && cJSON_AddStringToObject(item, "dtype", "F32") != NULL;
+        ok = ok && cJSON_AddStringToObject(item, "dtype", e->int64_data ? "I64" : "F32") != NULL;
         cJSON *shape = ok ? cJSON_AddArrayToObject(item, "shape") : NULL;
         cJSON *offsets = shape ? cJSON_AddArrayToObject(item, "data_offsets") : NULL;
         ok = offsets != NULL;
 
-        uint64_t bytes = sizeof(float);
+        uint64_t bytes = e->int64_data ? sizeof(int64_t) : sizeof(float);
         for (int d = 0; ok && d < e->ndim; d++) {
             bytes *= e->shape[d];
             ok = cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)e->shape[d]));
@@ -58,6 +58,30 @@ static size_t entry_numel(const clmlp_st_entry *e)
     return n;
 }
 
+/* Writes one tensor's elements in little-endian order, a chunk at a time. */
+static bool write_data(FILE *out, const clmlp_st_entry *entry)
+{
+    enum { CHUNK = 1024 };
+    size_t n = entry_numel(entry);
+    bool ok = true;
+    for (size_t done = 0; ok && done < n;) {
+        size_t step = n - done < CHUNK ? n - done : CHUNK;
+        if (entry->int64_data != NULL) {
+            int64_t chunk[CHUNK];
+            memcpy(chunk, entry->int64_data + done, step * sizeof *chunk);
+            clmlp_int64s_to_little_endian(chunk, step);
+            ok = fwrite(chunk, sizeof *chunk, step, out) == step;
+        } else {
+            float chunk[CHUNK];
+            memcpy(chunk, entry->data + done, step * sizeof *chunk);
+            clmlp_floats_to_little_endian(chunk, step);
+            ok = fwrite(chunk, sizeof *chunk, step, out) == step;
+        }
+        done += step;
+    }
+    return ok;
+}
+
 /* Writes the length, the header padded with spaces to a multiple of 8
  * bytes, and the tensor data in little-endian order. */
 static bool write_contents(FILE *out, const char *header, const clmlp_st_entry *entries,
@@ -72,17 +96,8 @@ static bool write_contents(FILE *out, const char *header, const clmlp_st_entry *
     for (size_t i = length; ok && i < padded; i++)
         ok = fputc(' ', out) != EOF;
 
-    float chunk[1024];
-    for (size_t i = 0; ok && i < count; i++) {
-        size_t n = entry_numel(&entries[i]);
-        for (size_t done = 0; ok && done < n;) {
-            size_t step = n - done < 1024 ? n - done : 1024;
-            memcpy(chunk, entries[i].data + done, step * sizeof(float));
-            clmlp_floats_to_little_endian(chunk, step);
-            ok = fwrite(chunk, sizeof(float), step, out) == step;
-            done += step;
-        }
-    }
+    for (size_t i = 0; ok && i < count; i++)
+        ok = write_data(out, &entries[i]);
     return ok;
 }
 

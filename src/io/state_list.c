@@ -2,6 +2,7 @@
  * checkpoint gives them. */
 #include "io/state_list.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,10 @@
 static clmlp_status append(clmlp_state_list *list, const char *prefix, const char *name,
                            const char *suffix, clmlp_tensor *tensor, bool transposed)
 {
-    if (tensor->dtype != CLMLP_FLOAT32 || !clmlp_tensor_is_contiguous(tensor) ||
-        (transposed && tensor->ndim != 2))
-        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "state tensor %s%s%s must be a contiguous "
-                          "float tensor, and 2-D when transposed", prefix, name, suffix);
+    if (!clmlp_tensor_is_contiguous(tensor) ||
+        (transposed && (tensor->ndim != 2 || tensor->dtype != CLMLP_FLOAT32)))
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "state tensor %s%s%s must be contiguous, "
+                          "and a 2-D float tensor when transposed", prefix, name, suffix);
     if (list->count == list->capacity) {
         size_t capacity = list->capacity ? 2 * list->capacity : 16;
         clmlp_state_item *items = realloc(list->items, capacity * sizeof *items);
@@ -113,10 +114,57 @@ static clmlp_status alloc_device_order(const clmlp_state_item *item, float **buf
     return CLMLP_SUCCESS;
 }
 
-clmlp_status clmlp_state_item_read(const clmlp_state_item *item, float *data)
+bool clmlp_state_item_is_int(const clmlp_state_item *item)
+{
+    return item->tensor->dtype == CLMLP_INT32;
+}
+
+const char *clmlp_state_item_file_dtype(const clmlp_state_item *item)
+{
+    return clmlp_state_item_is_int(item) ? "I64" : "F32";
+}
+
+/* Reads an int32 tensor and widens it to the file's int64 values. */
+static clmlp_status read_int(const clmlp_state_item *item, int64_t *data)
+{
+    size_t n = clmlp_tensor_numel(item->tensor);
+    int32_t *device_values = malloc(n * sizeof *device_values);
+    if (device_values == NULL)
+        return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory copying %s",
+                          item->name);
+    clmlp_status status = clmlp_tensor_read(item->tensor, device_values, n);
+    for (size_t i = 0; status == CLMLP_SUCCESS && i < n; i++)
+        data[i] = device_values[i];
+    free(device_values);
+    return status;
+}
+
+/* Narrows the file's int64 values to the int32 tensor. */
+static clmlp_status write_int(const clmlp_state_item *item, const int64_t *data)
+{
+    size_t n = clmlp_tensor_numel(item->tensor);
+    for (size_t i = 0; i < n; i++)
+        if (data[i] < INT32_MIN || data[i] > INT32_MAX)
+            return clmlp_fail(CLMLP_ERROR_FORMAT, "tensor \"%s\" element %zu is %lld, outside "
+                              "the int32 range that clmlp keeps it in", item->name, i,
+                              (long long)data[i]);
+    int32_t *device_values = malloc(n * sizeof *device_values);
+    if (device_values == NULL)
+        return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory copying %s",
+                          item->name);
+    for (size_t i = 0; i < n; i++)
+        device_values[i] = (int32_t)data[i];
+    clmlp_status status = clmlp_tensor_write(item->tensor, device_values, n);
+    free(device_values);
+    return status;
+}
+
+clmlp_status clmlp_state_item_read(const clmlp_state_item *item, void *data)
 {
     const clmlp_tensor *t = item->tensor;
     size_t n = clmlp_tensor_numel(t);
+    if (clmlp_state_item_is_int(item))
+        return read_int(item, data);
     if (!item->transposed)
         return clmlp_tensor_read(t, data, n);
 
@@ -129,10 +177,12 @@ clmlp_status clmlp_state_item_read(const clmlp_state_item *item, float *data)
     return status;
 }
 
-clmlp_status clmlp_state_item_write(const clmlp_state_item *item, const float *data)
+clmlp_status clmlp_state_item_write(const clmlp_state_item *item, const void *data)
 {
     clmlp_tensor *t = item->tensor;
     size_t n = clmlp_tensor_numel(t);
+    if (clmlp_state_item_is_int(item))
+        return write_int(item, data);
     if (!item->transposed)
         return clmlp_tensor_write(t, data, n);
 

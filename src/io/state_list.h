@@ -12,7 +12,7 @@
 typedef struct clmlp_state_item {
     char *name;                  /* owned; the tensor's name in the file */
     clmlp_tensor *tensor;        /* owned by the model or the optimizer */
-    bool transposed;             /* held as [in, out], stored as [out, in] */
+    bool transposed;             /* held as [in, out], stored as [out, in]; float only */
 } clmlp_state_item;
 
 typedef struct clmlp_state_list {
@@ -33,11 +33,20 @@ void clmlp_state_list_free(clmlp_state_list *list);
  * rank. */
 int clmlp_state_item_file_shape(const clmlp_state_item *item, size_t shape[CLMLP_MAX_DIMS]);
 
-/* Copies the item's tensor to host memory in file layout. data holds numel
- * floats. */
-clmlp_status clmlp_state_item_read(const clmlp_state_item *item, float *data);
+/* Returns true for an integer tensor, which is int32 on the device and I64
+ * in the file, as PyTorch stores BatchNorm's num_batches_tracked. */
+bool clmlp_state_item_is_int(const clmlp_state_item *item);
 
-/* Copies data, numel floats in file layout, into the item's tensor. */
-clmlp_status clmlp_state_item_write(const clmlp_state_item *item, const float *data);
+/* Returns the item's dtype in the file: "F32" or "I64". */
+const char *clmlp_state_item_file_dtype(const clmlp_state_item *item);
+
+/* Copies the item's tensor to host memory in file layout. data has room
+ * for numel floats, or numel int64_t values for an integer item. */
+clmlp_status clmlp_state_item_read(const clmlp_state_item *item, void *data);
+
+/* Copies data, numel values in file layout, into the item's tensor. An
+ * integer item rejects values outside the int32 range with
+ * CLMLP_ERROR_FORMAT. */
+clmlp_status clmlp_state_item_write(const clmlp_state_item *item, const void *data);
 
 #endif

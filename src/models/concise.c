@@ -1,5 +1,7 @@
 /* The concise MLP: Sequential(Flatten, LazyLinear(hidden), ReLU,
  * LazyLinear(outputs)). */
+#include "core/config.h"
+#include "models/model.h"
 #include "nn/init.h"
 #include "nn/module.h"
 
@@ -31,5 +33,44 @@ clmlp_status clmlp_concise_mlp_create(clmlp_context *ctx, size_t hidden, size_t 
         clmlp_module_free(net);
         return status;
     }
-    return clmlp_model_from_module(net, "concise", "net", model);
+    CLMLP_TRY(clmlp_model_from_module(net, "concise", "net", model));
+
+    /* The input size joins the configuration at save time, once the lazy
+     * layers know it. */
+    cJSON *config = cJSON_CreateObject();
+    status = config != NULL ? clmlp_config_add_size_list(config, "hidden", &hidden, 1)
+                            : clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory "
+                                         "creating a concise MLP");
+    if (status == CLMLP_SUCCESS)
+        status = clmlp_config_add_number(config, "outputs", (double)outputs);
+    if (status == CLMLP_SUCCESS)
+        status = clmlp_config_add_seed(config, "seed", seed);
+    if (status == CLMLP_SUCCESS)
+        return clmlp_module_model_set_config(*model, config);
+    cJSON_Delete(config);
+    clmlp_model_free(*model);
+    *model = NULL;
+    return status;
+}
+
+clmlp_status clmlp_concise_mlp_from_config(clmlp_context *ctx, const cJSON *config,
+                                           clmlp_model **model)
+{
+    const size_t max = CLMLP_MAX_CONFIG_SIZE;
+    size_t inputs, hidden, hidden_count, outputs;
+    uint64_t seed = 0;
+    CLMLP_TRY(clmlp_config_size(config, "concise MLP", "inputs", 1, max, &inputs));
+    CLMLP_TRY(clmlp_config_size_list(config, "concise MLP", "hidden", 1, max, 1, 1, &hidden,
+                                     &hidden_count));
+    CLMLP_TRY(clmlp_config_size(config, "concise MLP", "outputs", 1, max, &outputs));
+    CLMLP_TRY(clmlp_config_seed(config, "concise MLP", "seed", &seed));
+    CLMLP_TRY(clmlp_concise_mlp_create(ctx, hidden, outputs, seed, model));
+
+    size_t input_shape[2] = {1, inputs};
+    clmlp_status status = clmlp_module_materialize(clmlp_model_module(*model), 2, input_shape);
+    if (status != CLMLP_SUCCESS) {
+        clmlp_model_free(*model);
+        *model = NULL;
+    }
+    return status;
 }

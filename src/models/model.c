@@ -115,8 +115,14 @@ clmlp_status clmlp_model_visit_state(clmlp_model *model, clmlp_state_fn fn, void
 {
     if (model->ops->visit_state != NULL)
         return model->ops->visit_state(model, fn, user_data);
+    if (model->refresh_tensors != NULL)
+        CLMLP_TRY(model->refresh_tensors(model));
     for (size_t i = 0; i < model->param_count; i++) {
         clmlp_state_entry entry = {model->param_names[i], model->params[i], false};
+        CLMLP_TRY(fn(&entry, user_data));
+    }
+    for (size_t i = 0; i < model->buffer_count; i++) {
+        clmlp_state_entry entry = {model->buffer_names[i], model->buffers[i], false};
         CLMLP_TRY(fn(&entry, user_data));
     }
     return CLMLP_SUCCESS;

@@ -15,7 +15,8 @@ typedef struct clmlp_model_ops {
     void (*set_training)(clmlp_model *model, bool training);   /* may be NULL */
     void (*free)(clmlp_model *model);                          /* frees the family's fields */
     /* Visits every tensor a checkpoint stores, parameters first, in a fixed
-     * order. NULL visits params[] under param_names[], untransposed. */
+     * order. NULL visits params[] under param_names[], then buffers[] under
+     * buffer_names[], untransposed. */
     clmlp_status (*visit_state)(clmlp_model *model, clmlp_state_fn fn, void *user_data);
     /* Adds the sizes and settings that rebuild the model to a JSON object;
      * clmlp_model_from_config() reads them back. NULL: the model cannot be
@@ -60,5 +61,30 @@ clmlp_status clmlp_model_from_config(clmlp_context *ctx, const char *family, con
 /* Creates a scratch MLP from {"inputs": N, "hidden": N, "outputs": N}. */
 clmlp_status clmlp_scratch_mlp_from_config(clmlp_context *ctx, const cJSON *config,
                                            clmlp_model **model);
+
+/* Gives a model made by clmlp_model_from_module() the settings that its
+ * family's from_config function reads back. The model owns config from
+ * then on, even on failure. Its write_config hook copies config and adds
+ * "inputs", the in_features of the first Linear, because a LazyLinear
+ * learns it only at the first forward pass. */
+clmlp_status clmlp_module_model_set_config(clmlp_model *model, cJSON *config);
+
+/* Layer sizes of a module model's configuration: at most this many hidden
+ * sizes, and each size at most CLMLP_MAX_CONFIG_SIZE. The bound only keeps a
+ * corrupt checkpoint from requesting a huge allocation. */
+#define CLMLP_MAX_CONFIG_LAYERS 64
+#define CLMLP_MAX_CONFIG_SIZE ((size_t)1 << 24)
+
+/* Creates a concise MLP from {"inputs": N, "hidden": [N], "outputs": N,
+ * "seed": "N"} and creates its lazy parameters for inputs features. */
+clmlp_status clmlp_concise_mlp_from_config(clmlp_context *ctx, const cJSON *config,
+                                           clmlp_model **model);
+
+/* Creates an FC block from {"inputs": N, "hidden": [N, ...], "outputs": N,
+ * "activation": "relu", "batch_norm": false, "dropout": 0, "sigmoid": false,
+ * "seed": "N"}. The hidden list may be empty; the other keys but inputs,
+ * hidden and outputs may be missing and then take clmlp_fc_default()'s
+ * values. */
+clmlp_status clmlp_fc_from_config(clmlp_context *ctx, const cJSON *config, clmlp_model **model);
 
 #endif

@@ -1,5 +1,6 @@
 /* Models that wrap a module: the concise MLP, the FC block and user
  * Sequentials. */
+#include "core/config.h"
 #include "models/model.h"
 #include "nn/module.h"
 
@@ -12,6 +13,7 @@ typedef struct module_model {
     char *family;             /* owned copy */
     char *prefix;             /* owned copy */
     bool listed;              /* the arrays hold every tensor: no lazy layer is pending */
+    cJSON *config;            /* owned; the family's settings, NULL for a user module */
 } module_model;
 
 /* Replaces the names and tensors in the model's arrays with a fresh list. */
@@ -76,13 +78,53 @@ static void module_model_free(clmlp_model *model)
 {
     module_model *m = (module_model *)model;
     clmlp_module_free(m->module);
+    cJSON_Delete(m->config);
     free(m->family);
     free(m->prefix);
 }
 
-static const clmlp_model_ops module_model_ops = {"module", module_model_forward,
-                                                 module_model_set_training, module_model_free,
-                                                 NULL, NULL};
+static clmlp_status module_model_write_config(const clmlp_model *model, cJSON *config)
+{
+    const module_model *m = (const module_model *)model;
+    if (m->config == NULL)
+        return CLMLP_SUCCESS;
+    for (const cJSON *item = m->config->child; item != NULL; item = item->next) {
+        cJSON *copy = cJSON_Duplicate(item, true);
+        if (copy == NULL || !cJSON_AddItemToObject(config, item->string, copy)) {
+            cJSON_Delete(copy);
+            return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory writing the "
+                              "configuration of a %s model", m->family);
+        }
+    }
+    if (cJSON_GetObjectItemCaseSensitive(config, "inputs") != NULL)
+        return CLMLP_SUCCESS;
+    /* The first parameter is the first Linear's weight, [out, in]. */
+    if (!m->listed || model->param_count == 0 || model->params[0]->ndim != 2)
+        return clmlp_fail(CLMLP_ERROR_NOT_READY, "the %s model's input size is unknown until its "
+                          "lazy layers have seen their first input", m->family);
+    return clmlp_config_add_number(config, "inputs", (double)model->params[0]->shape[1]);
+}
+
+static const clmlp_model_ops module_model_ops = {
+    .family = "module",
+    .forward = module_model_forward,
+    .set_training = module_model_set_training,
+    .free = module_model_free,
+    .write_config = module_model_write_config,
+};
+
+clmlp_status clmlp_module_model_set_config(clmlp_model *model, cJSON *config)
+{
+    if (model == NULL || model->ops != &module_model_ops || config == NULL) {
+        cJSON_Delete(config);
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_module_model_set_config: needs a "
+                          "model made from a module and a configuration");
+    }
+    module_model *m = (module_model *)model;
+    cJSON_Delete(m->config);
+    m->config = config;
+    return CLMLP_SUCCESS;
+}
 
 static char *copy_text(const char *text)
 {

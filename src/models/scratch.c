@@ -37,17 +37,14 @@ static const clmlp_model_ops scratch_ops = {
     .write_config = scratch_write_config,
 };
 
-/* NOTE: the bound only keeps a corrupt checkpoint from requesting a huge
- * allocation; it is far above any layer size clmlp trains. */
-#define MAX_CONFIG_SIZE ((size_t)1 << 24)
-
 clmlp_status clmlp_scratch_mlp_from_config(clmlp_context *ctx, const cJSON *config,
                                            clmlp_model **model)
 {
+    const size_t max = CLMLP_MAX_CONFIG_SIZE;
     size_t inputs, hidden, outputs;
-    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "inputs", 1, MAX_CONFIG_SIZE, &inputs));
-    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "hidden", 1, MAX_CONFIG_SIZE, &hidden));
-    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "outputs", 1, MAX_CONFIG_SIZE, &outputs));
+    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "inputs", 1, max, &inputs));
+    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "hidden", 1, max, &hidden));
+    CLMLP_TRY(clmlp_config_size(config, "scratch MLP", "outputs", 1, max, &outputs));
     return clmlp_scratch_mlp_create(ctx, inputs, hidden, outputs, 0, model);
 }
 

@@ -37,3 +37,28 @@ clmlp_status clmlp_dropout_create(clmlp_context *ctx, float p, uint64_t seed,
     d->seed = seed;
     return CLMLP_SUCCESS;
 }
+
+uint64_t clmlp_module_dropout_calls(const clmlp_module *module)
+{
+    uint64_t calls = 0;
+    if (module == NULL)
+        return 0;
+    if (module->ops == &dropout_ops)
+        calls = ((const dropout_module *)module)->calls;
+    for (size_t i = 0; i < module->child_count; i++) {
+        uint64_t child = clmlp_module_dropout_calls(module->children[i]);
+        if (child > calls)
+            calls = child;
+    }
+    return calls;
+}
+
+void clmlp_module_set_dropout_calls(clmlp_module *module, uint64_t calls)
+{
+    if (module == NULL)
+        return;
+    if (module->ops == &dropout_ops)
+        ((dropout_module *)module)->calls = calls;
+    for (size_t i = 0; i < module->child_count; i++)
+        clmlp_module_set_dropout_calls(module->children[i], calls);
+}

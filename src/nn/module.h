@@ -54,4 +54,13 @@ clmlp_status clmlp_module_add_buffer(clmlp_module *module, const char *name, clm
 clmlp_status clmlp_sequential_append_created(clmlp_module *sequential, clmlp_status created,
                                              clmlp_module **child);
 
+/* Returns the number of training forward passes that the Dropout layers in
+ * module and its children have made, the counter of their masks: the
+ * largest one, or 0 without Dropout. */
+uint64_t clmlp_module_dropout_calls(const clmlp_module *module);
+
+/* Sets that counter on every Dropout layer in module and its children, so
+ * a restored model draws the masks that the saved one would have drawn. */
+void clmlp_module_set_dropout_calls(clmlp_module *module, uint64_t calls);
+
 #endif

@@ -1,4 +1,5 @@
 /* Adam and AdamW, stepping on the device with PyTorch's bias correction. */
+#include "core/config.h"
 #include "optim/optimizer.h"
 
 #include <math.h>
@@ -57,10 +58,22 @@ static void adam_free_state(clmlp_optimizer *opt)
     free(opt->state);
 }
 
+static clmlp_status adam_write_config(const clmlp_optimizer *opt, cJSON *config)
+{
+    const adam_state *s = opt->state;
+    CLMLP_TRY(clmlp_config_add_float(config, "lr", opt->lr));
+    CLMLP_TRY(clmlp_config_add_float(config, "beta1", s->options.beta1));
+    CLMLP_TRY(clmlp_config_add_float(config, "beta2", s->options.beta2));
+    CLMLP_TRY(clmlp_config_add_float(config, "eps", s->options.eps));
+    return clmlp_config_add_float(config, "weight_decay", s->options.weight_decay);
+}
+
 static const clmlp_optimizer_ops adam_ops = {"adam", adam_step, adam_free_state,
-                                             clmlp_optimizer_visit_state_tensors, NULL};
+                                             clmlp_optimizer_visit_state_tensors,
+                                             adam_write_config};
 static const clmlp_optimizer_ops adamw_ops = {"adamw", adam_step, adam_free_state,
-                                              clmlp_optimizer_visit_state_tensors, NULL};
+                                              clmlp_optimizer_visit_state_tensors,
+                                              adam_write_config};
 
 static clmlp_status check_options(const char *name, const clmlp_adam_options *o)
 {
@@ -120,4 +133,38 @@ clmlp_status clmlp_adamw_create(clmlp_context *ctx, clmlp_tensor *const *params,
                                 const clmlp_adam_options *options, clmlp_optimizer **optimizer)
 {
     return create(&adamw_ops, true, ctx, params, count, options, optimizer);
+}
+
+/* Reads the settings that adam_write_config() writes over the defaults. */
+static clmlp_status read_config(const char *name, const cJSON *config, clmlp_adam_options *o)
+{
+    double lr = o->lr, beta1 = o->beta1, beta2 = o->beta2, eps = o->eps;
+    double weight_decay = o->weight_decay;
+    CLMLP_TRY(clmlp_config_number(config, name, "lr", &lr));
+    CLMLP_TRY(clmlp_config_number(config, name, "beta1", &beta1));
+    CLMLP_TRY(clmlp_config_number(config, name, "beta2", &beta2));
+    CLMLP_TRY(clmlp_config_number(config, name, "eps", &eps));
+    CLMLP_TRY(clmlp_config_number(config, name, "weight_decay", &weight_decay));
+    o->lr = (float)lr;
+    o->beta1 = (float)beta1;
+    o->beta2 = (float)beta2;
+    o->eps = (float)eps;
+    o->weight_decay = (float)weight_decay;
+    return CLMLP_SUCCESS;
+}
+
+clmlp_status clmlp_adam_from_config(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
+                                    const cJSON *config, clmlp_optimizer **optimizer)
+{
+    clmlp_adam_options o = clmlp_adam_default();
+    CLMLP_TRY(read_config("adam", config, &o));
+    return clmlp_adam_create(ctx, params, count, &o, optimizer);
+}
+
+clmlp_status clmlp_adamw_from_config(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
+                                     const cJSON *config, clmlp_optimizer **optimizer)
+{
+    clmlp_adam_options o = clmlp_adamw_default();
+    CLMLP_TRY(read_config("adamw", config, &o));
+    return clmlp_adamw_create(ctx, params, count, &o, optimizer);
 }

@@ -55,6 +55,14 @@ clmlp_status clmlp_optimizer_from_config(clmlp_context *ctx, const char *name,
  * "nesterov"}; missing keys keep clmlp_sgd_default()'s values. */
 clmlp_status clmlp_sgd_from_config(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
                                    const cJSON *config, clmlp_optimizer **optimizer);
+/* Create Adam and AdamW from {"lr", "beta1", "beta2", "eps",
+ * "weight_decay"}; missing keys keep clmlp_adam_default()'s or
+ * clmlp_adamw_default()'s values. */
+clmlp_status clmlp_adam_from_config(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
+                                    const cJSON *config, clmlp_optimizer **optimizer);
+clmlp_status clmlp_adamw_from_config(clmlp_context *ctx, clmlp_tensor *const *params, size_t count,
+                                     const cJSON *config, clmlp_optimizer **optimizer);
+
 /* Visits every state tensor of clmlp_optimizer_alloc_state, parameter by
  * parameter; it serves as the visit_state hook of SGD and Adam. */
 clmlp_status clmlp_optimizer_visit_state_tensors(clmlp_optimizer *optimizer,

@@ -12,6 +12,8 @@ static const struct {
     optimizer_from_config_fn create;
 } algorithms[] = {
     {"sgd", clmlp_sgd_from_config},
+    {"adam", clmlp_adam_from_config},
+    {"adamw", clmlp_adamw_from_config},
 };
 
 clmlp_status clmlp_optimizer_from_config(clmlp_context *ctx, const char *name,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blas/tuning.h"
 #include "runtime/device.h"
 #include "runtime/embedded.h"
 #include "runtime/profile.h"
@@ -63,6 +64,11 @@ clmlp_status clmlp_context_create_with(const clmlp_context_options *options,
     if (status != CLMLP_SUCCESS)
         goto fail;
 
+    /* CLBlast keeps parameters per device, so this sets them for the process. */
+    status = clmlp_gemm_tuning_setup(ctx);
+    if (status != CLMLP_SUCCESS)
+        goto fail;
+
     *context = ctx;
     return CLMLP_SUCCESS;
 
@@ -94,6 +100,15 @@ void clmlp_context_free(clmlp_context *ctx)
 const clmlp_device_info *clmlp_context_device(const clmlp_context *ctx)
 {
     return ctx ? &ctx->info : NULL;
+}
+
+clmlp_status clmlp_context_memory(const clmlp_context *ctx, clmlp_memory_stats *stats)
+{
+    if (ctx == NULL || stats == NULL)
+        return clmlp_fail(CLMLP_ERROR_INVALID_ARGUMENT, "clmlp_context_memory: NULL argument");
+    *stats = (clmlp_memory_stats){ctx->bytes_in_use, ctx->bytes_pooled, ctx->peak_bytes,
+                                  ctx->buffers_created};
+    return CLMLP_SUCCESS;
 }
 
 clmlp_status clmlp_context_finish(clmlp_context *ctx)

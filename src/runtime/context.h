@@ -32,6 +32,7 @@ struct clmlp_context {
 
     cl_program programs[CLMLP_MAX_PROGRAMS];
     size_t program_count;
+    size_t programs_from_cache;   /* programs built from the on-disk binary cache */
 
     clmlp_kernel_entry kernels[CLMLP_MAX_KERNELS];
     size_t kernel_count;
@@ -52,6 +53,7 @@ struct clmlp_context {
      * in the pool down, and the one that brings it to zero fails with
      * CL_MEM_OBJECT_ALLOCATION_FAILURE instead of calling clCreateBuffer. */
     size_t fail_buffer_countdown;
+    size_t buffers_created;    /* clCreateBuffer calls of the pool */
 };
 
 /* Looks up a kernel by its name in any program, creating it on first use. */

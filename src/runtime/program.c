@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "runtime/embedded.h"
+#include "runtime/program_cache.h"
 
 /* Fast-math options stay off: they break NaN checks and drift from references. */
 #define BUILD_OPTIONS "-cl-std=CL1.2"
@@ -71,8 +72,16 @@ static clmlp_status build_failure(clmlp_context *ctx, cl_program program, const 
 
 static clmlp_status build_one(clmlp_context *ctx, const char *name, const char *source)
 {
+    cl_program program = NULL;
+    clmlp_program_cache_load(ctx, name, source, BUILD_OPTIONS, &program);
+    if (program != NULL) {
+        ctx->programs_from_cache++;
+        ctx->programs[ctx->program_count++] = program;
+        return CLMLP_SUCCESS;
+    }
+
     cl_int code = CL_SUCCESS;
-    cl_program program = clCreateProgramWithSource(ctx->context, 1, &source, NULL, &code);
+    program = clCreateProgramWithSource(ctx->context, 1, &source, NULL, &code);
     if (code != CL_SUCCESS)
         return clmlp_fail_cl(code, "clCreateProgramWithSource", __FILE__, __LINE__);
 
@@ -82,6 +91,7 @@ static clmlp_status build_one(clmlp_context *ctx, const char *name, const char *
         clReleaseProgram(program);
         return status;
     }
+    clmlp_program_cache_store(ctx, name, source, BUILD_OPTIONS, program);
     ctx->programs[ctx->program_count++] = program;
     return CLMLP_SUCCESS;
 }

@@ -45,6 +45,7 @@ clmlp_status clmlp_pool_acquire(clmlp_context *ctx, size_t bytes, cl_mem *buffer
                                  ctx->info.device_name, ctx->bytes_in_use);
     }
     *buffer = created;
+    ctx->buffers_created++;
     ctx->bytes_in_use += bytes;
     if (ctx->bytes_in_use + ctx->bytes_pooled > ctx->peak_bytes)
         ctx->peak_bytes = ctx->bytes_in_use + ctx->bytes_pooled;

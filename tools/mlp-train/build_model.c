@@ -4,11 +4,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-clmlp_loss_kind task_loss(const train_options *o)
+train_task task_from_options(const train_options *o)
 {
+    train_task task = {CLMLP_LOSS_CROSS_ENTROPY, 0};
     if (o->positive_classes == NULL)
-        return CLMLP_LOSS_CROSS_ENTROPY;
-    return o->sigmoid ? CLMLP_LOSS_BCE : CLMLP_LOSS_BCE_WITH_LOGITS;
+        return task;
+    long long positives[MAX_LIST_ITEMS];
+    size_t count = 0;
+    /* options.c has already checked the list. */
+    parse_number_list(o->positive_classes, 0, 9, positives, &count);
+    for (size_t i = 0; i < count; i++)
+        task.positive_classes |= (uint64_t)1 << positives[i];
+    task.loss = o->sigmoid ? CLMLP_LOSS_BCE : CLMLP_LOSS_BCE_WITH_LOGITS;
+    return task;
 }
 
 size_t task_outputs(const train_options *o, size_t classes)
@@ -16,17 +24,13 @@ size_t task_outputs(const train_options *o, size_t classes)
     return o->positive_classes == NULL ? classes : 1;
 }
 
-clmlp_status apply_task_labels(const train_options *o, clmlp_dataset *dataset)
+clmlp_status apply_task_labels(const train_task *task, clmlp_dataset *dataset)
 {
-    if (o->positive_classes == NULL)
+    if (task->positive_classes == 0)
         return CLMLP_SUCCESS;
-    long long positives[MAX_LIST_ITEMS];
-    size_t count = 0;
     int map[10] = {0};
-    /* options.c has already checked the list. */
-    parse_number_list(o->positive_classes, 0, 9, positives, &count);
-    for (size_t i = 0; i < count; i++)
-        map[positives[i]] = 1;
+    for (int c = 0; c < 10; c++)
+        map[c] = (int)(task->positive_classes >> c & 1u);
     return clmlp_dataset_set_label_map(dataset, map, 10);
 }
 

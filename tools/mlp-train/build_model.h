@@ -5,15 +5,23 @@
 #include "clmlp.h"
 #include "options.h"
 
-/* Returns the loss that the task minimises: cross-entropy, or binary
- * cross-entropy when --positive-classes is given. */
-clmlp_loss_kind task_loss(const train_options *options);
+/* The task a model learns: its loss and, for a binary task, the classes
+ * that are label 1, as a checkpoint stores them. */
+typedef struct train_task {
+    clmlp_loss_kind loss;
+    uint64_t positive_classes;     /* bit c set: class c is label 1; 0 for all classes */
+} train_task;
+
+/* Returns the task of the options: cross-entropy, or binary cross-entropy
+ * on the classes of --positive-classes, on probabilities with --sigmoid and
+ * on logits without. */
+train_task task_from_options(const train_options *options);
 
 /* Returns the model's output count: classes, or 1 for a binary task. */
 size_t task_outputs(const train_options *options, size_t classes);
 
 /* Sets the label map of a binary task on dataset; does nothing otherwise. */
-clmlp_status apply_task_labels(const train_options *options, clmlp_dataset *dataset);
+clmlp_status apply_task_labels(const train_task *task, clmlp_dataset *dataset);
 
 /* Creates the model family named by --model for inputs features and classes
  * outputs. On failure the library message says why. */

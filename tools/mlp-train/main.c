@@ -38,6 +38,7 @@ typedef struct run_state {
     const char *save_path;
     clmlp_model *model;
     clmlp_optimizer *optimizer;
+    train_task task;               /* from the options, or from --load's checkpoint */
     int save_failed;
     int saved_epoch;               /* last epoch written to save_path, 0 for none */
     output_mode mode;
@@ -92,7 +93,9 @@ static int on_epoch(const clmlp_epoch_stats *s, void *user_data)
 
     /* Save before printing, so a printed epoch is always on disk. */
     if (state->save_path != NULL) {
-        clmlp_checkpoint_info info = {.epoch = s->epoch, .train_loss = s->train_loss};
+        clmlp_checkpoint_info info = {.epoch = s->epoch, .train_loss = s->train_loss,
+                                      .loss = state->task.loss,
+                                      .positive_classes = state->task.positive_classes};
         if (clmlp_checkpoint_save(state->save_path, state->model, state->optimizer, &info) !=
             CLMLP_SUCCESS) {
             state->save_failed = 1;
@@ -133,8 +136,8 @@ static int evaluate_checkpoint(run_state *state, const train_options *o, clmlp_d
                                const clmlp_checkpoint_info *info)
 {
     double started = now_seconds(), loss, accuracy;
-    if (clmlp_evaluate(state->model, val_data, (size_t)o->batch_size, &loss, &accuracy) !=
-        CLMLP_SUCCESS)
+    if (clmlp_evaluate_loss(state->model, val_data, (size_t)o->batch_size, state->task.loss,
+                            &loss, &accuracy) != CLMLP_SUCCESS)
         return fail("evaluation failed");
     double seconds = now_seconds() - started;
     printf("checkpoint %s  epoch %d  val_loss %.4f  val_acc %.4f  %.2f s\n", o->load_path,
@@ -146,11 +149,12 @@ static int evaluate_checkpoint(run_state *state, const train_options *o, clmlp_d
 }
 
 /* Creates the model and optimizer from --load's checkpoint, or from the
- * model options. A checkpoint without optimizer state gets a new
- * optimizer from the options. */
+ * model options, and sets the task. A checkpoint without optimizer state
+ * gets a new optimizer from the options. */
 static int create_model(clmlp_context *ctx, const train_options *o, size_t features,
                         run_state *state, clmlp_checkpoint_info *info)
 {
+    state->task = task_from_options(o);
     if (o->load_path != NULL) {
         clmlp_optimizer **optimizer = o->eval_only ? NULL : &state->optimizer;
         if (clmlp_checkpoint_open(ctx, o->load_path, &state->model, optimizer, info) !=
@@ -158,6 +162,14 @@ static int create_model(clmlp_context *ctx, const train_options *o, size_t featu
             return fail("cannot load the checkpoint");
         printf("loaded %s: %s model after epoch %d\n", o->load_path,
                clmlp_model_family(state->model), info->epoch);
+        if (o->positive_classes != NULL &&
+            state->task.positive_classes != info->positive_classes) {
+            fprintf(stderr, "mlp-train: error: --positive-classes %s differs from the classes "
+                    "that %s was trained on; omit the option to use the checkpoint's\n",
+                    o->positive_classes, o->load_path);
+            return 1;
+        }
+        state->task = (train_task){info->loss, info->positive_classes};
     } else if (build_model(ctx, o, features, CLASSES, &state->model) != CLMLP_SUCCESS) {
         return fail("cannot create the model");
     }
@@ -183,7 +195,7 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
         fit.on_progress = on_progress;
     fit.progress_interval = o->progress_every;
     fit.user_data = state;
-    fit.loss = task_loss(o);
+    fit.loss = state->task.loss;
     if (fit.start_epoch > fit.epochs) {
         printf("the checkpoint has finished epoch %d of --epochs %d; nothing to train\n",
                info->epoch, fit.epochs);
@@ -263,13 +275,13 @@ static int train(const train_options *o)
         fail("cannot upload the dataset");
         goto done;
     }
-    if ((train_data != NULL && apply_task_labels(o, train_data) != CLMLP_SUCCESS) ||
-        apply_task_labels(o, val_data) != CLMLP_SUCCESS) {
+    if (create_model(ctx, o, clmlp_dataset_features(val_data), &state, &info) != 0)
+        goto done;
+    if ((train_data != NULL && apply_task_labels(&state.task, train_data) != CLMLP_SUCCESS) ||
+        apply_task_labels(&state.task, val_data) != CLMLP_SUCCESS) {
         fail("cannot set the binary labels");
         goto done;
     }
-    if (create_model(ctx, o, clmlp_dataset_features(val_data), &state, &info) != 0)
-        goto done;
 
     if (o->metrics_path != NULL) {
         state.metrics = fopen(o->metrics_path, "w");
@@ -287,6 +299,11 @@ static int train(const train_options *o)
         rc = fit_model(&state, o, train_data, val_data, &info);
     if (rc == 0 && o->profile && print_profile(stdout, ctx) != CLMLP_SUCCESS)
         rc = fail("cannot read the profile");
+
+    clmlp_memory_stats memory;
+    if (rc == 0 && state.mode != OUTPUT_QUIET && clmlp_context_memory(ctx, &memory) == CLMLP_SUCCESS)
+        printf("device memory peak %.1f MiB in tensors, %zu buffers created\n",
+               (double)memory.peak_bytes / 1048576.0, memory.buffers_created);
 
 done:
     if (state.metrics != NULL && fclose(state.metrics) != 0 && rc == 0) {
