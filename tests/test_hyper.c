@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "autograd/tape.h"
 #include "common.h"
@@ -763,6 +764,81 @@ START_TEST(hyper_init_is_pytorch_uniform)
 }
 END_TEST
 
+/* Returns logits [HY_BATCH, HY_OUTPUTS] of a model in evaluation mode on the
+ * first fixture batch. */
+static float *eval_logits(clmlp_context *ctx, clmlp_model *model)
+{
+    size_t x_shape[2] = {HY_BATCH, HY_INPUTS};
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *x, *logits;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_tape_tensor(tape, CLMLP_FLOAT32, 2, x_shape, &x));
+    ck_assert_ok(clmlp_tensor_write(x, hy1_x, HY_BATCH * HY_INPUTS));
+    clmlp_model_set_training(model, false);
+    ck_assert_ok(clmlp_model_forward(model, tape, x, &logits));
+    float *values = read_tensor(logits);
+    clmlp_tape_free(tape);
+    return values;
+}
+
+START_TEST(hyper_checkpoint_rebuilds_model)
+{
+    clmlp_context *ctx = test_context(_i);
+    size_t dp_hidden = HY_DP_HIDDEN;
+    clmlp_model *model = NULL, *loaded = NULL;
+    ck_assert_ok(clmlp_hyper_mlp_create(ctx, HY_INPUTS, HY_HIDDEN, &dp_hidden, 1, 0.25f,
+                                        HY_OUTPUTS, 7, &model));
+
+    /* One training step moves the running statistics away from their start. */
+    clmlp_tensor *const *params = NULL;
+    size_t count = 0, x_shape[2] = {HY_BATCH, HY_INPUTS}, rows = HY_BATCH;
+    ck_assert_ok(clmlp_model_parameters(model, &params, NULL, &count));
+    clmlp_sgd_options sgd = clmlp_sgd_default();
+    clmlp_optimizer *optimizer = NULL;
+    ck_assert_ok(clmlp_sgd_create(ctx, params, count, &sgd, &optimizer));
+    clmlp_tape *tape = NULL;
+    clmlp_tensor *x, *y, *logits, *loss;
+    ck_assert_ok(clmlp_tape_create(ctx, &tape));
+    ck_assert_ok(clmlp_tape_tensor(tape, CLMLP_FLOAT32, 2, x_shape, &x));
+    ck_assert_ok(clmlp_tensor_write(x, hy1_x, HY_BATCH * HY_INPUTS));
+    ck_assert_ok(clmlp_tape_tensor(tape, CLMLP_INT32, 1, &rows, &y));
+    ck_assert_ok(clmlp_tensor_write(y, hy1_labels, HY_BATCH));
+    ck_assert_ok(clmlp_model_forward(model, tape, x, &logits));
+    ck_assert_ok(clmlp_cross_entropy(tape, logits, y, &loss));
+    ck_assert_ok(clmlp_backward(tape, loss));
+    ck_assert_ok(clmlp_optimizer_step(optimizer));
+    clmlp_tape_free(tape);
+
+    char path[] = "/tmp/clmlp-hyper-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_ok(clmlp_checkpoint_save(path, model, NULL, NULL));
+    clmlp_checkpoint_info info;
+    ck_assert_ok(clmlp_checkpoint_open(ctx, path, &loaded, NULL, &info));
+    unlink(path);
+
+    /* The rebuilt model has the same family, sizes, weights and statistics. */
+    ck_assert_str_eq(clmlp_model_family(loaded), "hyper");
+    ck_assert_uint_eq(clmlp_hyper_mlp_param_count(loaded), HY1_PARAMS);
+    size_t loaded_count = 0, buffers = 0;
+    ck_assert_ok(clmlp_model_parameters(loaded, NULL, NULL, &loaded_count));
+    ck_assert_uint_eq(loaded_count, count);
+    ck_assert_ok(clmlp_model_buffers(loaded, NULL, NULL, &buffers));
+    ck_assert_uint_eq(buffers, 3);
+    float *want = eval_logits(ctx, model), *got = eval_logits(ctx, loaded);
+    for (size_t i = 0; i < HY_BATCH * HY_OUTPUTS; i++)
+        ck_assert_float_eq(got[i], want[i]);
+
+    free(want);
+    free(got);
+    clmlp_optimizer_free(optimizer);
+    clmlp_model_free(model);
+    clmlp_model_free(loaded);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
 /* ---- errors ------------------------------------------------------------ */
 
 START_TEST(memory_check_reports_sizes)
@@ -853,6 +929,7 @@ int main(void)
     add_device_test(tc, dp_mlp_matches_finite_differences);
     add_device_test(tc, hyper_three_sgd_steps_match_pytorch);
     add_device_test(tc, hyper_init_is_pytorch_uniform);
+    add_device_test(tc, hyper_checkpoint_rebuilds_model);
     add_device_test(tc, memory_check_reports_sizes);
     add_device_test(tc, batched_ops_reject_bad_shapes);
     suite_add_tcase(suite, tc);

@@ -109,7 +109,8 @@ CLMLP_API clmlp_status clmlp_dp_mlp_check_memory(const clmlp_context *ctx, size_
  * the per-sample network, whose running statistics are the model's buffers.
  * The generator uses seeds seed and seed + 1, and dropout in hidden layer l
  * uses seed + 2 + l. Each forward pass checks the batch with
- * clmlp_dp_mlp_check_memory() first. */
+ * clmlp_dp_mlp_check_memory() first. A checkpoint stores these settings,
+ * so clmlp_checkpoint_open() rebuilds the model. */
 CLMLP_API clmlp_status clmlp_hyper_mlp_create(clmlp_context *ctx, size_t inputs,
                                               size_t generator_hidden, const size_t *dp_hidden,
                                               size_t dp_hidden_count, float dropout,

@@ -3,7 +3,9 @@
 #include "clmlp/hyper.h"
 
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/config.h"
 #include "models/model.h"
 #include "nn/module.h"
 
@@ -12,6 +14,12 @@ typedef struct hyper_mlp {
     clmlp_module *generator;           /* Sequential(Flatten, LazyLinear, ReLU, LazyLinear) */
     clmlp_dp_mlp *dp;
     clmlp_tensor **weights, **biases;  /* per-layer views, rebuilt every forward pass */
+
+    /* The settings that write_config stores and clmlp_hyper_mlp_from_config() reads. */
+    size_t inputs, generator_hidden, outputs;
+    size_t *dp_hidden, dp_hidden_count;
+    float dropout;
+    uint64_t seed;
 } hyper_mlp;
 
 static clmlp_status hyper_forward(clmlp_model *model, clmlp_tape *tape, clmlp_tensor *x,
@@ -42,16 +50,28 @@ static void hyper_free(clmlp_model *model)
     clmlp_dp_mlp_free(m->dp);
     free(m->weights);
     free(m->biases);
+    free(m->dp_hidden);
 }
 
-/* NOTE: a checkpoint of this family holds the parameters only, without the
- * BatchNorm1d running statistics, and cannot rebuild the model because
- * there is no write_config hook yet. */
+static clmlp_status hyper_write_config(const clmlp_model *model, cJSON *config)
+{
+    const hyper_mlp *m = (const hyper_mlp *)model;
+    CLMLP_TRY(clmlp_config_add_number(config, "inputs", (double)m->inputs));
+    CLMLP_TRY(clmlp_config_add_number(config, "generator_hidden", (double)m->generator_hidden));
+    CLMLP_TRY(clmlp_config_add_size_list(config, "dp_hidden", m->dp_hidden, m->dp_hidden_count));
+    CLMLP_TRY(clmlp_config_add_float(config, "dropout", m->dropout));
+    CLMLP_TRY(clmlp_config_add_number(config, "outputs", (double)m->outputs));
+    return clmlp_config_add_seed(config, "seed", m->seed);
+}
+
+/* Checkpoints store the parameters, then the BatchNorm1d buffers, as the
+ * default visit_state does. */
 static const clmlp_model_ops hyper_ops = {
     .family = "hyper",
     .forward = hyper_forward,
     .set_training = hyper_set_training,
     .free = hyper_free,
+    .write_config = hyper_write_config,
 };
 
 /* Moves a list's tensors and names to the end of the model's arrays. */
@@ -152,6 +172,19 @@ clmlp_status clmlp_hyper_mlp_create(clmlp_context *ctx, size_t inputs, size_t ge
     m->base.ctx = ctx;
     m->base.training = true;
     m->base.borrows_tensors = true;   /* the modules own every tensor */
+    m->inputs = inputs;
+    m->generator_hidden = generator_hidden;
+    m->outputs = outputs;
+    m->dropout = dropout;
+    m->seed = seed;
+    m->dp_hidden_count = dp_hidden_count;
+    m->dp_hidden = malloc((dp_hidden_count ? dp_hidden_count : 1) * sizeof *m->dp_hidden);
+    if (m->dp_hidden == NULL) {
+        clmlp_model_free(&m->base);
+        return clmlp_fail(CLMLP_ERROR_OUT_OF_HOST_MEMORY, "out of host memory creating a model");
+    }
+    if (dp_hidden_count > 0 && dp_hidden != NULL)
+        memcpy(m->dp_hidden, dp_hidden, dp_hidden_count * sizeof *dp_hidden);
     clmlp_status status = build(m, inputs, generator_hidden, dp_hidden, dp_hidden_count, dropout,
                                 outputs, seed);
     if (status != CLMLP_SUCCESS) {
@@ -167,4 +200,23 @@ size_t clmlp_hyper_mlp_param_count(const clmlp_model *model)
     if (model == NULL || model->ops != &hyper_ops)
         return 0;
     return clmlp_dp_mlp_param_count(((const hyper_mlp *)model)->dp);
+}
+
+clmlp_status clmlp_hyper_mlp_from_config(clmlp_context *ctx, const cJSON *config,
+                                         clmlp_model **model)
+{
+    const size_t max = CLMLP_MAX_CONFIG_SIZE;
+    size_t inputs, generator_hidden, outputs, dp_hidden[CLMLP_MAX_CONFIG_LAYERS], count;
+    double dropout = 0.0;
+    uint64_t seed = 0;
+    CLMLP_TRY(clmlp_config_size(config, "hypernetwork", "inputs", 1, max, &inputs));
+    CLMLP_TRY(clmlp_config_size(config, "hypernetwork", "generator_hidden", 1, max,
+                                &generator_hidden));
+    CLMLP_TRY(clmlp_config_size_list(config, "hypernetwork", "dp_hidden", 1, max, 0,
+                                     CLMLP_MAX_CONFIG_LAYERS, dp_hidden, &count));
+    CLMLP_TRY(clmlp_config_number(config, "hypernetwork", "dropout", &dropout));
+    CLMLP_TRY(clmlp_config_size(config, "hypernetwork", "outputs", 1, max, &outputs));
+    CLMLP_TRY(clmlp_config_seed(config, "hypernetwork", "seed", &seed));
+    return clmlp_hyper_mlp_create(ctx, inputs, generator_hidden, dp_hidden, count,
+                                  (float)dropout, outputs, seed, model);
 }
