@@ -3,10 +3,10 @@
 # concise MLP with AdamW, and of a binary task, on a small generated
 # dataset: --load FILE --eval-only without model or task options reports
 # the val_loss and val_acc of the epoch that was saved.
-# usage: checkpoint_families_cli.sh MLP_TRAIN WRITE_FIXTURE
+# usage: checkpoint_families_cli.sh MLP_TRAIN MAKE_DATA
 set -eu
 mlp_train=$1
-write_fixture=$2
+make_data=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
@@ -18,7 +18,7 @@ fail() {
     exit 1
 }
 
-"$write_fixture" "$dir" || fail "cannot write the fixture dataset"
+"$make_data" "$dir" good-raw --count 1000 || fail "cannot write the generated dataset"
 
 # Prints "val_loss X val_acc Y" from the first line of file that starts
 # with prefix.

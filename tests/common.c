@@ -110,7 +110,6 @@ void make_block_split(size_t count, uint32_t seed, clmlp_mnist *out)
 {
     memset(out, 0, sizeof *out);
     uint8_t *images = malloc(count * BLOCK_FEATURES), *labels = malloc(count);
-    /* No ck_assert here: write_fixture calls this outside a Check test. */
     if (images == NULL || labels == NULL) {
         fprintf(stderr, "make_block_split: out of memory for %zu samples\n", count);
         abort();

@@ -2,10 +2,10 @@
 # Runs mlp-train on a small generated dataset and checks --help, the man
 # page, --list-devices, --plot, --metrics, --profile, --quiet and the
 # progress line on a terminal.
-# usage: test_cli.sh MLP_TRAIN WRITE_FIXTURE MAN_PAGE
+# usage: test_cli.sh MLP_TRAIN MAKE_DATA MAN_PAGE
 set -eu
 mlp_train=$1
-write_fixture=$2
+make_data=$2
 man_page=$3
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -37,7 +37,7 @@ grep -q 'pthread' "$dir/devices" || fail "--list-devices shows no pthread device
 grep -q '^ \* [0-9]*:[0-9]* ' "$dir/devices" || fail "--list-devices marks no default"
 grep -q 'OpenCL' "$dir/devices" || fail "--list-devices shows no OpenCL version column"
 
-"$write_fixture" "$dir" || fail "cannot write the fixture dataset"
+"$make_data" "$dir" good-raw --count 1000 || fail "cannot write the generated dataset"
 train() {
     "$mlp_train" --data "$dir" --epochs 3 --hidden 16 --batch-size 50 --lr 0.3 --device pthread "$@"
 }

@@ -12,12 +12,12 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/clmlp-cli-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 failures=0
 
-# make_data NAME DEFECT [make_data.py options]: writes $WORK/NAME and prints
-# its path.
+# make_data NAME DEFECT [--side N] [--count N]: writes $WORK/NAME with the
+# make_data program and prints its path.
 make_data() {
     local dir="$WORK/$1"
     shift
-    python3 "$MAKE_DATA" "$dir" "$@" >&2 || { echo "make_data.py failed for $dir" >&2; exit 1; }
+    "$MAKE_DATA" "$dir" "$@" >&2 || { echo "make_data failed for $dir" >&2; exit 1; }
     echo "$dir"
 }
 

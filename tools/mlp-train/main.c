@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 
 #include "clmlp.h"
 #include "build_model.h"
@@ -40,6 +41,7 @@ typedef struct run_state {
     clmlp_optimizer *optimizer;
     train_task task;               /* from the options, or from --load's checkpoint */
     int save_failed;
+    char save_error[1024];         /* the library's message for the failed save */
     int saved_epoch;               /* last epoch written to save_path, 0 for none */
     output_mode mode;
     const char *plot_path;
@@ -99,6 +101,9 @@ static int on_epoch(const clmlp_epoch_stats *s, void *user_data)
         if (clmlp_checkpoint_save(state->save_path, state->model, state->optimizer, &info) !=
             CLMLP_SUCCESS) {
             state->save_failed = 1;
+            /* clmlp_fit replaces the message with its own "stopped by the
+             * epoch callback", so keep the one that names the file. */
+            snprintf(state->save_error, sizeof state->save_error, "%s", clmlp_error_message());
             return 1;
         }
         state->saved_epoch = s->epoch;
@@ -162,6 +167,13 @@ static int create_model(clmlp_context *ctx, const train_options *o, size_t featu
             return fail("cannot load the checkpoint");
         printf("loaded %s: %s model after epoch %d\n", o->load_path,
                clmlp_model_family(state->model), info->epoch);
+        const char *family = clmlp_model_family(state->model);
+        if (o->model_given && strcmp(o->model, family) != 0) {
+            fprintf(stderr, "mlp-train: error: --model %s differs from the %s model in %s; omit "
+                    "--model to use the checkpoint's, or train a new model without --load\n",
+                    o->model, family, o->load_path);
+            return 1;
+        }
         if (o->positive_classes != NULL &&
             state->task.positive_classes != info->positive_classes) {
             fprintf(stderr, "mlp-train: error: --positive-classes %s differs from the classes "
@@ -227,13 +239,68 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
         fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n", o->metrics_path,
                 strerror(state->write_failed));
     else if (state->save_failed)
-        fail("cannot save the checkpoint");
+        fprintf(stderr, "mlp-train: error: cannot save the checkpoint: %s\n", state->save_error);
     else if (state->plot_failed)
         fprintf(stderr, "mlp-train: error: cannot write the chart %s: %s\n",
                 o->plot_path ? o->plot_path : "(in memory)", strerror(state->plot_failed));
     else
         fail("training failed");
     return 1;
+}
+
+/* Checks that a file named by flag can be created before any epoch runs:
+ * it is not a folder and its folder exists. Returns nonzero after printing
+ * an error. */
+static int check_output_path(const char *flag, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mlp-train: error: %s %s is a folder; give a file name inside it\n", flag,
+                path);
+        return 1;
+    }
+
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || slash == path)
+        return 0;
+    char folder[4096];
+    if ((size_t)(slash - path) >= sizeof folder) {
+        fprintf(stderr, "mlp-train: error: %s %s: the folder name is longer than %zu bytes\n",
+                flag, path, sizeof folder - 1);
+        return 1;
+    }
+    snprintf(folder, sizeof folder, "%.*s", (int)(slash - path), path);
+    if (stat(folder, &st) != 0) {
+        fprintf(stderr, "mlp-train: error: %s %s: cannot use folder %s: %s; create it first\n",
+                flag, path, folder, strerror(errno));
+        return 1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "mlp-train: error: %s %s: %s is not a folder\n", flag, path, folder);
+        return 1;
+    }
+    return 0;
+}
+
+/* Opens the --metrics file. A resumed run appends to a file that has rows
+ * already, so the earlier epochs stay; otherwise the file starts with the
+ * header. */
+static int open_metrics(run_state *state, const train_options *o)
+{
+    bool append = false;
+    if (o->load_path != NULL && !o->eval_only) {
+        struct stat info;
+        append = stat(o->metrics_path, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0;
+    }
+    state->metrics = fopen(o->metrics_path, append ? "a" : "w");
+    if (state->metrics == NULL) {
+        fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n", o->metrics_path,
+                strerror(errno));
+        return 1;
+    }
+    if (!append)
+        fprintf(state->metrics, "epoch,train_loss,val_loss,val_acc,seconds\n");
+    return 0;
 }
 
 static int train(const train_options *o)
@@ -248,6 +315,10 @@ static int train(const train_options *o)
              "mlp-train: %s MLP, hidden %s, batch %lld, lr %g", o->model, o->hidden,
              o->batch_size, o->lr);
     clmlp_checkpoint_info info = {.epoch = 0, .train_loss = NAN};
+
+    if ((o->save_path != NULL && check_output_path("--save", o->save_path) != 0) ||
+        (o->plot_path != NULL && check_output_path("--plot", o->plot_path) != 0))
+        return 1;
 
     const char *device = o->device ? o->device : clmlp_device_from_environment();
     if (!o->eval_only &&
@@ -283,15 +354,18 @@ static int train(const train_options *o)
         goto done;
     }
 
-    if (o->metrics_path != NULL) {
-        state.metrics = fopen(o->metrics_path, "w");
-        if (state.metrics == NULL) {
-            fprintf(stderr, "mlp-train: error: cannot write metrics file %s: %s\n",
-                    o->metrics_path, strerror(errno));
-            goto done;
-        }
-        fprintf(state.metrics, "epoch,train_loss,val_loss,val_acc,seconds\n");
+    /* A batch of one sample has no batch variance, so BatchNorm1d rejects it
+     * in training; catch the last batch before the first epoch. */
+    if (train_data != NULL && o->batch_norm &&
+        clmlp_dataset_count(train_data) % (size_t)o->batch_size == 1) {
+        fprintf(stderr, "mlp-train: error: --batch-norm needs at least 2 samples per batch, but "
+                "%zu training samples in batches of %lld leave a last batch of 1; choose another "
+                "--batch-size\n", clmlp_dataset_count(train_data), o->batch_size);
+        goto done;
     }
+
+    if (o->metrics_path != NULL && open_metrics(&state, o) != 0)
+        goto done;
 
     if (o->eval_only)
         rc = evaluate_checkpoint(&state, o, val_data, &info);

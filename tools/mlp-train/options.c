@@ -56,7 +56,7 @@ static const option_spec specs[] = {
     {"--optimizer", "NAME", KIND_TEXT, FIELD(optimizer), 0, 0, 0, "sgd, adam or adamw"},
     {"--momentum", "X", KIND_NUMBER, FIELD(momentum), 0, 1e6, 0, "SGD momentum, 0 for none"},
     {"--weight-decay", "X", KIND_NUMBER, FIELD(weight_decay), 0, 1e6, 0,
-     "L2 penalty for sgd and adam, decoupled decay for adamw (also 0 unless given)"},
+     "L2 penalty for sgd and adam, decoupled decay for adamw"},
     {"--seed", "N", KIND_INTEGER, FIELD(seed), 0, 9.0e18, 0,
      "seed of the initial weights and the shuffling"},
     {"--device", "SEL", KIND_TEXT, FIELD(device), 0, 0, 0,
@@ -68,8 +68,8 @@ static const option_spec specs[] = {
      "write a safetensors checkpoint of the model and optimizer after every epoch; on "
      "SIGINT or SIGTERM, stop at the next batch and keep the last finished epoch's file"},
     {"--load", "FILE", KIND_TEXT, FIELD(load_path), 0, 0, 0,
-     "continue training from a checkpoint's model, optimizer and epoch; --model, --hidden "
-     "and --lr come from the checkpoint"},
+     "continue training from a checkpoint's model, optimizer and epoch; the model and "
+     "optimizer options come from the checkpoint, and a different --model is an error"},
     {"--eval-only", NULL, KIND_FLAG, FIELD(eval_only), 0, 0, 0,
      "with --load, report the validation loss and accuracy without training"},
     {"--plot", "FILE", KIND_TEXT, FIELD(plot_path), 0, 0, 0,
@@ -167,8 +167,8 @@ void print_usage(FILE *out)
                  specs[i].value_name ? specs[i].value_name : "");
         format_default(&specs[i], &d, def, sizeof def);
         snprintf(text, sizeof text, "%s%s", specs[i].help, def);
-        fprintf(out, "  %-20s ", left);
-        print_wrapped(out, text, 23, 79);
+        fprintf(out, "  %-24s ", left);
+        print_wrapped(out, text, 27, 79);
     }
     fprintf(out, "\nOptions take their value as \"--name value\" or \"--name=value\".\n");
 }
@@ -361,6 +361,8 @@ int parse_options(int argc, char **argv, train_options *o, char *error, size_t s
         }
         if (parse_value(spec, value, o, error, size) != 0)
             return 1;
+        if (spec->offset == FIELD(model))
+            o->model_given = 1;
     }
     if (o->help || o->list_devices)
         return 0;

@@ -8,6 +8,7 @@
 
 typedef struct train_options {
     const char *model;
+    int model_given;           /* --model was on the command line, not the default */
     const char *data_dir;
     long long epochs;
     long long batch_size;
