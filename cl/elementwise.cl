@@ -51,6 +51,33 @@ __kernel void accumulate(const uint n, __global const float *src, const uint src
         dst[dst_offset + i] += src[src_offset + i];
 }
 
+// out[r, c] = a[a_offset + r * a_ld + c] + b[b_offset + r * b_ld + c] for a
+// [rows, cols] sum written contiguously into out; n = rows * cols.
+__kernel void add_rows(const uint n, const uint cols,
+                       __global const float *a, const uint a_offset, const uint a_ld,
+                       __global const float *b, const uint b_offset, const uint b_ld,
+                       __global float *out, const uint out_offset)
+{
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const uint r = i / cols, c = i % cols;
+        out[out_offset + i] = a[a_offset + r * a_ld + c] + b[b_offset + r * b_ld + c];
+    }
+}
+
+// dst[r, c] += src[r, c] for [rows, cols] matrices with row strides src_ld and
+// dst_ld; n = rows * cols. Rows of dst must not overlap.
+__kernel void accumulate_rows(const uint n, const uint cols,
+                              __global const float *src, const uint src_offset, const uint src_ld,
+                              __global float *dst, const uint dst_offset, const uint dst_ld)
+{
+    const uint i = get_global_id(0);
+    if (i < n) {
+        const uint r = i / cols, c = i % cols;
+        dst[dst_offset + r * dst_ld + c] += src[src_offset + r * src_ld + c];
+    }
+}
+
 // y = tanh(x).
 __kernel void tanh_forward(const uint n, __global const float *x, const uint x_offset,
                            __global float *y, const uint y_offset)

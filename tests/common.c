@@ -89,6 +89,23 @@ int run_suite(Suite *suite, bool has_device_tests)
     return skip_devices ? 77 : EXIT_SUCCESS;
 }
 
+/* Mean softmax cross-entropy of logits [rows, classes], in double precision. */
+double host_cross_entropy(const double *z, const int *labels, size_t rows, size_t classes)
+{
+    double total = 0.0;
+    for (size_t b = 0; b < rows; b++) {
+        const double *row = z + b * classes;
+        double max_z = row[0];
+        for (size_t c = 1; c < classes; c++)
+            max_z = fmax(max_z, row[c]);
+        double sum = 0.0;
+        for (size_t c = 0; c < classes; c++)
+            sum += exp(row[c] - max_z);
+        total += max_z + log(sum) - row[labels[b]];
+    }
+    return total / (double)rows;
+}
+
 void make_block_split(size_t count, uint32_t seed, clmlp_mnist *out)
 {
     memset(out, 0, sizeof *out);

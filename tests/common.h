@@ -39,6 +39,10 @@ void fill_uniform(float *x, size_t n, float lo, float hi, uint32_t *state);
 /* Copies a tensor to a new malloc'd host array. */
 float *read_tensor(const clmlp_tensor *t);
 
+/* Returns the mean softmax cross-entropy of logits [rows, classes], in
+ * double precision, with the row maximum subtracted. */
+double host_cross_entropy(const double *z, const int *labels, size_t rows, size_t classes);
+
 /* Runs a suite without forking and returns the exit status for main: 77
  * (skipped) when it has device tests but no device exists. */
 int run_suite(Suite *suite, bool has_device_tests);

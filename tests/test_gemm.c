@@ -336,6 +336,33 @@ START_TEST(batched_gemm_thin_beta_zero_ignores_nan)
 }
 END_TEST
 
+/* Layouts the hypernetwork uses: dot products per sample, shared operands
+ * and padded matrices that lie apart in one buffer. */
+START_TEST(batched_gemm_layouts)
+{
+    clmlp_context *ctx = test_context(_i);
+    static const batched_case cases[] = {
+        /* m = n = 1: a dot product per sample, alone and with a shared operand. */
+        {false, false, 1, 1, 57, 13, false, false, 0, 0, 1.0f, 1.0f},
+        {false, false, 1, 1, 57, 13, true, false, 0, 0, 1.0f, 1.0f},
+        {true, false, 1, 1, 9, 6, false, true, 3, 0, 1.0f, 1.0f},
+        /* A shared with stride 0 against per-sample B, padded and offset. */
+        {false, false, 5, 7, 11, 6, true, false, 2, 4, 1.0f, 1.0f},
+        {true, false, 5, 7, 11, 6, true, false, 2, 4, 1.0f, 1.0f},
+        {false, true, 5, 7, 11, 6, true, false, 2, 4, 1.0f, 1.0f},
+        {true, true, 5, 7, 11, 6, true, false, 2, 4, 1.0f, 1.0f},
+        /* The hypernetwork's products: x_b [1, 784] times W_b [784, 10], and
+         * the two gradient products. */
+        {false, false, 1, 10, 784, 19, false, false, 0, 10, 1.0f, 1.0f},
+        {false, true, 1, 784, 10, 19, false, false, 0, 10, 1.0f, 1.0f},
+        {true, false, 784, 10, 1, 19, false, false, 0, 10, 1.0f, 1.0f},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_batched(ctx, &cases[i]);
+    clmlp_context_free(ctx);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("gemm");
@@ -349,6 +376,7 @@ int main(void)
     add_device_test(tc, batched_gemm_shapes);
     add_device_test(tc, batched_gemm_thin_products);
     add_device_test(tc, batched_gemm_thin_beta_zero_ignores_nan);
+    add_device_test(tc, batched_gemm_layouts);
     suite_add_tcase(suite, tc);
     return run_suite(suite, true);
 }

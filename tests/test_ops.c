@@ -28,23 +28,6 @@ static size_t numel(const size_t *shape)
     return shape[0] * (shape[1] ? shape[1] : 1);
 }
 
-/* Mean softmax cross-entropy of logits [rows, classes], in double precision. */
-static double host_cross_entropy(const double *z, const int *labels, size_t rows, size_t classes)
-{
-    double total = 0.0;
-    for (size_t b = 0; b < rows; b++) {
-        const double *row = z + b * classes;
-        double max_z = row[0];
-        for (size_t c = 1; c < classes; c++)
-            max_z = fmax(max_z, row[c]);
-        double sum = 0.0;
-        for (size_t c = 0; c < classes; c++)
-            sum += exp(row[c] - max_z);
-        total += max_z + log(sum) - row[labels[b]];
-    }
-    return total / (double)rows;
-}
-
 static void host_matmul(const double *a, const double *b, size_t m, size_t k, size_t n, double *c)
 {
     for (size_t i = 0; i < m; i++)

@@ -87,4 +87,11 @@ clmlp_status clmlp_concise_mlp_from_config(clmlp_context *ctx, const cJSON *conf
  * values. */
 clmlp_status clmlp_fc_from_config(clmlp_context *ctx, const cJSON *config, clmlp_model **model);
 
+/* Creates a hypernetwork from {"inputs": N, "generator_hidden": N,
+ * "dp_hidden": [N, ...], "dropout": 0, "outputs": N, "seed": "N"}. The
+ * dp_hidden list may be empty; dropout and seed may be missing and are then
+ * 0. */
+clmlp_status clmlp_hyper_mlp_from_config(clmlp_context *ctx, const cJSON *config,
+                                         clmlp_model **model);
+
 #endif

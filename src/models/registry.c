@@ -13,6 +13,7 @@ static const struct {
     {"scratch", clmlp_scratch_mlp_from_config},
     {"concise", clmlp_concise_mlp_from_config},
     {"fc", clmlp_fc_from_config},
+    {"hyper", clmlp_hyper_mlp_from_config},
 };
 
 clmlp_status clmlp_model_from_config(clmlp_context *ctx, const char *family, const cJSON *config,

@@ -34,6 +34,27 @@ clmlp_status apply_task_labels(const train_task *task, clmlp_dataset *dataset)
     return clmlp_dataset_set_label_map(dataset, map, 10);
 }
 
+/* Creates the hypernetwork and checks that a full batch of its generated
+ * parameters fits the device before training starts. */
+static clmlp_status build_hyper(clmlp_context *ctx, const train_options *o, size_t inputs,
+                                size_t hidden, size_t outputs, clmlp_model **model)
+{
+    long long listed[MAX_LIST_ITEMS];
+    size_t dp_hidden[MAX_LIST_ITEMS], count = 0;
+    /* options.c has already checked the list. */
+    if (o->dp_hidden != NULL)
+        parse_number_list(o->dp_hidden, 1, 1 << 20, listed, &count);
+    for (size_t i = 0; i < count; i++)
+        dp_hidden[i] = (size_t)listed[i];
+
+    clmlp_status status = clmlp_hyper_mlp_create(ctx, inputs, hidden, dp_hidden, count, 0.0f,
+                                                 outputs, (uint64_t)o->seed, model);
+    if (status != CLMLP_SUCCESS)
+        return status;
+    return clmlp_dp_mlp_check_memory(ctx, clmlp_hyper_mlp_param_count(*model),
+                                     (size_t)o->batch_size);
+}
+
 static clmlp_status build_fc(clmlp_context *ctx, const train_options *o, size_t inputs,
                              size_t outputs, clmlp_model **model)
 {
@@ -66,6 +87,8 @@ clmlp_status build_model(clmlp_context *ctx, const train_options *o, size_t inpu
     size_t hidden = (size_t)strtoull(o->hidden, NULL, 10);
     if (strcmp(o->model, "fc") == 0)
         return build_fc(ctx, o, inputs, outputs, model);
+    if (strcmp(o->model, "hyper") == 0)
+        return build_hyper(ctx, o, inputs, hidden, outputs, model);
     if (strcmp(o->model, "concise") != 0)
         return clmlp_scratch_mlp_create(ctx, inputs, hidden, outputs, (uint64_t)o->seed, model);
 

@@ -30,7 +30,7 @@ typedef struct option_spec {
 #define FIELD(f) offsetof(train_options, f)
 
 static const option_spec specs[] = {
-    {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch, concise or fc"},
+    {"--model", "NAME", KIND_TEXT, FIELD(model), 0, 0, 0, "model family: scratch, concise, fc or hyper"},
     {"--data", "DIR", KIND_TEXT, FIELD(data_dir), 0, 0, 0,
      "folder with the Fashion-MNIST IDX files, gzip-compressed or raw"},
     {"--epochs", "N", KIND_INTEGER, FIELD(epochs), 1, 1e6, 0,
@@ -39,7 +39,9 @@ static const option_spec specs[] = {
     {"--lr", "X", KIND_NUMBER, FIELD(lr), 0, 1e6, 1, "learning rate, per step"},
     {"--hidden", "LIST", KIND_TEXT, FIELD(hidden), 0, 0, 0,
      "hidden units; for fc a comma-separated list of layer sizes, to which the output size "
-     "is appended"},
+     "is appended; for hyper, the generator's hidden units"},
+    {"--dp-hidden", "LIST", KIND_TEXT, FIELD(dp_hidden), 0, 0, 0,
+     "hyper: comma-separated hidden sizes of the per-sample network"},
     {"--activation", "NAME", KIND_TEXT, FIELD(activation), 0, 0, 0,
      "fc activation: relu, tanh or leakyrelu (slope 0.01), in any case"},
     {"--batch-norm", NULL, KIND_FLAG, FIELD(batch_norm), 0, 0, 0,
@@ -283,11 +285,11 @@ static int validate_fc(const train_options *o, char *error, size_t size)
 /* Checks values that depend on each other or on a fixed list of names. */
 static int validate(const train_options *o, char *error, size_t size)
 {
-    static const char *const models[] = {"scratch", "concise", "fc", NULL};
+    static const char *const models[] = {"scratch", "concise", "fc", "hyper", NULL};
     static const char *const optimizers[] = {"sgd", "adam", "adamw", NULL};
     if (!is_one_of(o->model, models))
         return usage_error(error, size, "unknown model \"%s\" for --model; the models are: "
-                           "scratch, concise, fc", o->model);
+                           "scratch, concise, fc, hyper", o->model);
     if (!is_one_of(o->optimizer, optimizers))
         return usage_error(error, size, "unknown optimizer \"%s\" for --optimizer; the "
                            "optimizers are: sgd, adam, adamw", o->optimizer);
@@ -309,6 +311,12 @@ static int validate(const train_options *o, char *error, size_t size)
     if (count > 1 && strcmp(o->model, "fc") != 0)
         return usage_error(error, size, "--hidden takes one size for --model %s, got \"%s\"; "
                            "lists are for --model fc", o->model, o->hidden);
+    if (o->dp_hidden != NULL && strcmp(o->model, "hyper") != 0)
+        return usage_error(error, size, "--dp-hidden applies to --model hyper only");
+    if (o->dp_hidden != NULL && parse_number_list(o->dp_hidden, 1, 1 << 20, values, &count) != 0)
+        return usage_error(error, size, "--dp-hidden expects a comma-separated list of up to %d "
+                           "sizes from 1 to %d, such as 64,32, got \"%s\"", MAX_LIST_ITEMS,
+                           1 << 20, o->dp_hidden);
     if (o->positive_classes != NULL &&
         parse_number_list(o->positive_classes, 0, 9, values, &count) != 0)
         return usage_error(error, size, "--positive-classes expects a comma-separated list of "

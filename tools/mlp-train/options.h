@@ -14,6 +14,7 @@ typedef struct train_options {
     long long batch_size;
     double lr;
     const char *hidden;        /* hidden sizes as text: "256", or "256,128" for fc */
+    const char *dp_hidden;     /* hyper: hidden sizes of the per-sample network, NULL for none */
     long long seed;
     const char *device;        /* NULL: CLMLP_DEVICE, else the default device */
     const char *metrics_path;  /* NULL: no CSV */
