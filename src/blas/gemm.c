@@ -103,6 +103,31 @@ static clmlp_status check_gemm(bool trans_a, bool trans_b, size_t m, size_t n, s
     return CLMLP_SUCCESS;
 }
 
+/* Grows the context's GEMM scratch to at least bytes. The queue is in
+ * order, so consecutive GEMMs can share one scratch buffer. */
+static clmlp_status gemm_scratch(clmlp_context *ctx, size_t bytes)
+{
+    if (bytes == 0 || bytes <= ctx->gemm_scratch_bytes)
+        return CLMLP_SUCCESS;
+    if (ctx->gemm_scratch != NULL) {
+        clReleaseMemObject(ctx->gemm_scratch);
+        ctx->gemm_scratch = NULL;
+        ctx->gemm_scratch_bytes = 0;
+    }
+
+    cl_int code = CL_SUCCESS;
+    cl_mem buffer = clCreateBuffer(ctx->context, CL_MEM_READ_WRITE, bytes, NULL, &code);
+    if (code != CL_SUCCESS) {
+        clmlp_status status = clmlp_fail_cl(code, "clCreateBuffer", __FILE__, __LINE__);
+        return clmlp_fail_append(status, " for %zu bytes of GEMM scratch on %s", bytes,
+                                 ctx->info.device_name);
+    }
+    ctx->gemm_scratch = buffer;
+    ctx->gemm_scratch_bytes = bytes;
+    ctx->buffers_created++;
+    return CLMLP_SUCCESS;
+}
+
 clmlp_status clmlp_sgemm(clmlp_context *ctx, bool trans_a, bool trans_b,
                          size_t m, size_t n, size_t k, float alpha,
                          cl_mem a, size_t a_offset, size_t lda,
@@ -111,14 +136,22 @@ clmlp_status clmlp_sgemm(clmlp_context *ctx, bool trans_a, bool trans_b,
 {
     CLMLP_TRY(check_gemm(trans_a, trans_b, m, n, k, a, a_offset, lda, 0, b, b_offset, ldb, 0,
                          c, c_offset, ldc, 0, 1));
-    cl_event event = NULL;
-    CLBlastStatusCode code = CLBlastSgemm(
-        CLBlastLayoutRowMajor, trans_a ? CLBlastTransposeYes : CLBlastTransposeNo,
-        trans_b ? CLBlastTransposeYes : CLBlastTransposeNo, m, n, k, alpha, a, a_offset, lda,
-        b, b_offset, ldb, beta, c, c_offset, ldc, &ctx->queue,
-        CLMLP_PROFILE_EVENT(ctx, event));
+    CLBlastTranspose ta = trans_a ? CLBlastTransposeYes : CLBlastTransposeNo;
+    CLBlastTranspose tb = trans_b ? CLBlastTransposeYes : CLBlastTransposeNo;
+    size_t scratch_bytes = 0;
+    CLBlastStatusCode code = CLBlastSGemmTempBufferSize(CLBlastLayoutRowMajor, ta, tb, m, n, k,
+                                                        a_offset, lda, b_offset, ldb, c_offset,
+                                                        ldc, &ctx->queue, &scratch_bytes);
     if (code != CLBlastSuccess)
-        return fail_clblast(code, "CLBlastSgemm", m, n, k);
+        return fail_clblast(code, "CLBlastSGemmTempBufferSize", m, n, k);
+    CLMLP_TRY(gemm_scratch(ctx, scratch_bytes));
+
+    cl_event event = NULL;
+    code = CLBlastSgemmWithTempBuffer(CLBlastLayoutRowMajor, ta, tb, m, n, k, alpha, a, a_offset,
+                                      lda, b, b_offset, ldb, beta, c, c_offset, ldc, &ctx->queue,
+                                      CLMLP_PROFILE_EVENT(ctx, event), ctx->gemm_scratch);
+    if (code != CLBlastSuccess)
+        return fail_clblast(code, "CLBlastSgemmWithTempBuffer", m, n, k);
     return record_gemm(ctx, event, trans_a, trans_b, m, n, k, 0);
 }
 

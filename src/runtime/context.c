@@ -84,6 +84,8 @@ void clmlp_context_free(clmlp_context *ctx)
     if (ctx->queue)
         clFinish(ctx->queue);
     clmlp_pool_release_all(ctx);
+    if (ctx->gemm_scratch)
+        clReleaseMemObject(ctx->gemm_scratch);
     clmlp_profile_free(ctx->profile);
     for (size_t i = 0; i < ctx->kernel_count; i++)
         clReleaseKernel(ctx->kernels[i].kernel);

@@ -53,7 +53,12 @@ struct clmlp_context {
      * in the pool down, and the one that brings it to zero fails with
      * CL_MEM_OBJECT_ALLOCATION_FAILURE instead of calling clCreateBuffer. */
     size_t fail_buffer_countdown;
-    size_t buffers_created;    /* clCreateBuffer calls of the pool */
+    size_t buffers_created;    /* clCreateBuffer calls of the pool and the GEMM scratch */
+
+    /* Scratch for CLBlast's indirect GEMM, which would otherwise create and
+     * release temporary buffers in every call. It only grows. */
+    cl_mem gemm_scratch;
+    size_t gemm_scratch_bytes;
 };
 
 /* Looks up a kernel by its name in any program, creating it on first use. */
