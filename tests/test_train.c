@@ -198,6 +198,7 @@ START_TEST(huge_learning_rate_diverges)
     clmlp_model_free(model);
     clmlp_dataset_free(data);
     clmlp_mnist_free(&split);
+    clmlp_context_free(ctx);
 }
 END_TEST
 
