@@ -23,7 +23,7 @@ make_data() {
 
 # expect STATUS PATTERN [ARGS...]: runs mlp-train with ARGS, then checks
 # that it exited with STATUS and that the extended regular expression
-# PATTERN matches its stderr, or its stdout when STATUS is 0. A run that
+# PATTERN matches its stderr, or its stdout or stderr when STATUS is 0. A run that
 # dies on a signal or exceeds the time limit always fails.
 expect() {
     local want=$1 pattern=$2
@@ -40,7 +40,7 @@ expect() {
         problem="died on signal $((status - 128))"
     elif [ "$status" -ne "$want" ]; then
         problem="exited with $status, expected $want"
-    elif ! grep -Eq -- "$pattern" "$output"; then
+    elif ! grep -Eq -- "$pattern" "$output" && ! grep -Eq -- "$pattern" "$WORK/stderr"; then
         problem="$(basename "$output") does not match /$pattern/"
     fi
 

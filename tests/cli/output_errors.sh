@@ -2,6 +2,7 @@
 # mlp-train with --save and --plot destinations that cannot be written, and
 # --load with a --model that contradicts the checkpoint: exit status 1 and
 # a message that names the path or the model, before any epoch is trained.
+# Options that --load overrides print a warning.
 . "$(dirname "$0")/lib.sh"
 
 data=$(make_data good good)
@@ -26,5 +27,11 @@ expect 0 "epoch 1/1" "${quick[@]}" --model fc --save "$WORK/fc.st"
 expect 1 "--model scratch differs from the fc model in $WORK/fc.st; omit --model" \
     --data "$data" --load "$WORK/fc.st" --eval-only --model scratch
 expect 0 "checkpoint $WORK/fc.st  epoch 1" --data "$data" --load "$WORK/fc.st" --eval-only --model fc
+
+# Model and optimizer options come from the checkpoint; naming one warns.
+expect 0 "warning: --lr is ignored because the model and optimizer settings come from $WORK/fc.st" \
+    --data "$data" --load "$WORK/fc.st" --eval-only --lr 5
+expect 0 "warning: --batch-norm is ignored" --data "$data" --load "$WORK/fc.st" --eval-only \
+    --batch-norm
 
 finish

@@ -153,6 +153,20 @@ static int evaluate_checkpoint(run_state *state, const train_options *o, clmlp_d
     return 0;
 }
 
+/* Warns about model and optimizer options that --load overrides with the
+ * checkpoint's settings, so that a user is not misled by them. */
+static void warn_ignored_options(const train_options *o)
+{
+    static const char *const overridden[] = {
+        "--hidden", "--lr", "--optimizer", "--momentum", "--weight-decay", "--activation",
+        "--batch-norm", "--dropout", "--sigmoid", "--dp-hidden",
+    };
+    for (size_t i = 0; i < sizeof overridden / sizeof overridden[0]; i++)
+        if (option_given(o, overridden[i]))
+            fprintf(stderr, "mlp-train: warning: %s is ignored because the model and optimizer "
+                    "settings come from %s\n", overridden[i], o->load_path);
+}
+
 /* Creates the model and optimizer from --load's checkpoint, or from the
  * model options, and sets the task. A checkpoint without optimizer state
  * gets a new optimizer from the options. */
@@ -168,7 +182,7 @@ static int create_model(clmlp_context *ctx, const train_options *o, size_t featu
         printf("loaded %s: %s model after epoch %d\n", o->load_path,
                clmlp_model_family(state->model), info->epoch);
         const char *family = clmlp_model_family(state->model);
-        if (o->model_given && strcmp(o->model, family) != 0) {
+        if (option_given(o, "--model") && strcmp(o->model, family) != 0) {
             fprintf(stderr, "mlp-train: error: --model %s differs from the %s model in %s; omit "
                     "--model to use the checkpoint's, or train a new model without --load\n",
                     o->model, family, o->load_path);
@@ -182,6 +196,7 @@ static int create_model(clmlp_context *ctx, const train_options *o, size_t featu
             return 1;
         }
         state->task = (train_task){info->loss, info->positive_classes};
+        warn_ignored_options(o);
     } else if (build_model(ctx, o, features, CLASSES, &state->model) != CLMLP_SUCCESS) {
         return fail("cannot create the model");
     }

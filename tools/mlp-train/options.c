@@ -87,6 +87,9 @@ static const option_spec specs[] = {
 
 #define SPEC_COUNT (sizeof specs / sizeof specs[0])
 
+/* train_options.given has one bit per option. */
+_Static_assert(SPEC_COUNT <= 64, "more options than bits in train_options.given");
+
 train_options default_options(void)
 {
     return (train_options){
@@ -259,7 +262,8 @@ static int is_one_of(const char *value, const char *const *names)
 /* Checks the options that only the FC block takes. */
 static int validate_fc(const train_options *o, char *error, size_t size)
 {
-    int is_fc = strcmp(o->model, "fc") == 0;
+    /* With --load the family comes from the checkpoint, whose settings win. */
+    int is_fc = strcmp(o->model, "fc") == 0 || o->load_path != NULL;
     if (!is_fc && (o->batch_norm || o->dropout != 0.0 || o->sigmoid ||
                    strcmp(o->activation, "relu") != 0))
         return usage_error(error, size, "--activation, --batch-norm, --dropout and --sigmoid "
@@ -348,6 +352,7 @@ int parse_options(int argc, char **argv, train_options *o, char *error, size_t s
         if (spec == NULL)
             return usage_error(error, size, "unknown option \"%s\"; run mlp-train --help for the "
                                "list", arg);
+        o->given |= 1ull << (size_t)(spec - specs);
         if (spec->kind == KIND_FLAG) {
             if (value != NULL)
                 return usage_error(error, size, "%s takes no value", spec->name);
@@ -361,10 +366,14 @@ int parse_options(int argc, char **argv, train_options *o, char *error, size_t s
         }
         if (parse_value(spec, value, o, error, size) != 0)
             return 1;
-        if (spec->offset == FIELD(model))
-            o->model_given = 1;
     }
     if (o->help || o->list_devices)
         return 0;
     return validate(o, error, size);
+}
+
+int option_given(const train_options *o, const char *name)
+{
+    const option_spec *spec = find_spec(name);
+    return spec != NULL && (o->given >> (size_t)(spec - specs) & 1u) != 0;
 }

@@ -8,7 +8,6 @@
 
 typedef struct train_options {
     const char *model;
-    int model_given;           /* --model was on the command line, not the default */
     const char *data_dir;
     long long epochs;
     long long batch_size;
@@ -35,6 +34,7 @@ typedef struct train_options {
     const char *save_path;     /* NULL: no checkpoints */
     const char *load_path;     /* NULL: a new model from the model options */
     int eval_only;
+    unsigned long long given;  /* bit i: the i-th option appeared on the command line */
 } train_options;
 
 #define MAX_LIST_ITEMS 64
@@ -44,6 +44,10 @@ typedef struct train_options {
  * empty item or a number out of range. */
 int parse_number_list(const char *text, long long min, long long max, long long *values,
                       size_t *count);
+
+/* Returns nonzero when the option named name ("--lr") was on the command
+ * line. */
+int option_given(const train_options *options, const char *name);
 
 /* Returns the defaults that --help prints. */
 train_options default_options(void);
