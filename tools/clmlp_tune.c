@@ -19,10 +19,12 @@ static const char *const scratch_shapes[] = {"256x256x784:NN", "256x10x256:NN", 
 /* Xgemm candidates, in clmlp_xgemm_param_names order: GEMMK KREG KWG KWI
  * MDIMA MDIMC MWG NDIMB NDIMC NWG SA SB STRM STRN VWM VWN. The first two
  * are the best GEMMK=0 and GEMMK=1 sets CLBlast's tuner found on a
- * two-core AVX-512 EPYC under PoCL; the rest vary tile and vector sizes. */
+ * two-core AVX-512 EPYC under PoCL, the third is the set clmlp ships for
+ * PoCL's CPU device, and the rest vary tile and vector sizes. */
 static const size_t xgemm_candidates[][CLMLP_XGEMM_PARAMS] = {
     {0, 1, 32, 2, 16, 8, 128, 8, 8, 64, 0, 0, 1, 1, 8, 1},
     {1, 4, 1, 1, 4, 4, 128, 4, 4, 16, 0, 0, 0, 0, 8, 2},
+    {0, 1, 16, 2, 16, 8, 128, 8, 8, 128, 0, 0, 1, 1, 8, 4},
     {0, 1, 32, 2, 8, 8, 64, 8, 8, 64, 0, 0, 1, 1, 8, 1},
     {0, 1, 32, 2, 16, 8, 128, 8, 8, 32, 0, 0, 1, 1, 8, 1},
     {0, 1, 32, 2, 8, 8, 64, 8, 8, 64, 0, 0, 0, 0, 4, 2},
