@@ -144,7 +144,7 @@ __kernel void pointwise_loss_backward(const uint n, const int kind,
 }
 
 // Adds one step into totals (see add_totals), counting rows whose output is
-// above threshold exactly when the label is nonzero as correct. outputs holds
+// above threshold exactly when the label is nonzero as correct. outputs has
 // one value per row. One work-item.
 __kernel void accumulate_binary_metrics(const uint rows,
                                         __global const float *outputs, const uint outputs_offset,

@@ -15,7 +15,7 @@ __kernel void column_sum_accumulate(const uint rows, const uint cols,
     out[out_offset + c] += sum;
 }
 
-// out[0] = scale * sum of x[0..n) in one work-group; scratch holds one float
+// out[0] = scale * sum of x[0..n) in one work-group; scratch has room for one float
 // per work-item and the local size is a power of two.
 __kernel void sum_scaled(const uint n, __global const float *x, const uint x_offset,
                          __global float *out, const uint out_offset, const float scale,

@@ -85,7 +85,7 @@ int run_suite(Suite *suite, bool has_device_tests)
     srunner_free(runner);
     if (failed != 0)
         return EXIT_FAILURE;
-    /* 77 tells meson the suite was skipped, not passed. */
+    /* Exit status 77 makes meson report the suite as skipped, not passed. */
     return skip_devices ? 77 : EXIT_SUCCESS;
 }
 

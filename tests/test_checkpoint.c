@@ -321,7 +321,7 @@ START_TEST(load_rejects_mismatched_files)
 
     /* A file without optimizer state loads into the model alone. */
     write_partial(plain, 4, false);
-    expect_load_rejected(model, optimizer, "holds no optimizer state");
+    expect_load_rejected(model, optimizer, "contains no optimizer state");
 
     /* None of the rejected files changed the model. */
     float *after = read_tensor(model->params[0]);

@@ -86,7 +86,7 @@ START_TEST(write_read_round_trip)
     ck_assert_ok(clmlp_safetensors_write(path, entries, 2, metadata));
     cJSON_Delete(metadata);
 
-    /* The data section starts at a multiple of 8 and holds both tensors. */
+    /* The data section starts at a multiple of 8 and contains both tensors. */
     struct stat info;
     ck_assert_int_eq(stat(path, &info), 0);
     clmlp_safetensors *st;

@@ -2,7 +2,7 @@
 """Writes the PyTorch reference values that tests/test_layers.c and
 tests/test_optim.c compare against, as text under tests/fixtures/.
 
-Each file holds records of the form "NAME COUNT" on one line followed by
+Each file contains records of the form "NAME COUNT" on one line followed by
 COUNT float32 values, one per line, in row-major order. Inputs are fixed
 numbers from a seeded torch.Generator, so a rerun writes the same files.
 

@@ -39,7 +39,7 @@
 extern "C" {
 #endif
 
-/* Highest class index that clmlp_checkpoint_info.positive_classes holds. */
+/* Highest class index that clmlp_checkpoint_info.positive_classes can store. */
 #define CLMLP_CHECKPOINT_MAX_CLASS 63
 
 /* Training progress and task stored with a checkpoint. A zeroed struct

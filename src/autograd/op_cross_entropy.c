@@ -3,7 +3,7 @@
 
 #include "autograd/tape.h"
 
-/* saved[0] holds the softmax probabilities [B, C]. */
+/* saved[0] contains the softmax probabilities [B, C]. */
 static clmlp_status cross_entropy_backward(clmlp_node *node)
 {
     clmlp_tensor *logits = node->inputs[0], *labels = node->inputs[1];

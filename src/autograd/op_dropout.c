@@ -6,7 +6,7 @@
 #include "autograd/tape.h"
 #include "core/philox.h"
 
-/* saved[0] holds the mask: 1/(1-p) where kept, 0 where dropped. */
+/* saved[0] contains the mask: 1/(1-p) where kept, 0 where dropped. */
 static clmlp_status dropout_backward(clmlp_node *node)
 {
     clmlp_tensor *mask = node->saved[0], *dy = node->output->grad, *dx = NULL;

@@ -83,7 +83,7 @@ static clmlp_status check_operand(const char *name, cl_mem buffer, size_t offset
     size_t last = offset + (batch - 1) * stride + (rows - 1) * ld + cols;
     if (last * sizeof(float) > bytes)
         return clmlp_fail(CLMLP_ERROR_SHAPE, "GEMM operand %s needs %zu floats but its buffer "
-                          "holds %zu", name, last, bytes / sizeof(float));
+                          "has room for %zu", name, last, bytes / sizeof(float));
     return CLMLP_SUCCESS;
 }
 

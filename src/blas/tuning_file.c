@@ -75,7 +75,7 @@ clmlp_status clmlp_gemm_tuning_parse(const char *text, clmlp_gemm_tuning *tuning
                               "followed by NAME=VALUE for each of its parameters", number + 1);
     }
     if (!tuning->has_xgemm && !tuning->has_direct && !tuning->has_min_indirect)
-        return clmlp_fail(CLMLP_ERROR_FORMAT, "the tuning file holds no parameters");
+        return clmlp_fail(CLMLP_ERROR_FORMAT, "the tuning file contains no parameters");
     return CLMLP_SUCCESS;
 }
 

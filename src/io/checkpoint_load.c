@@ -118,17 +118,17 @@ static clmlp_status read_info(const clmlp_safetensors *st, clmlp_checkpoint_info
     return CLMLP_SUCCESS;
 }
 
-/* Checks that the file holds state of the optimizer's algorithm and reads
+/* Checks that the file contains state of the optimizer's algorithm and reads
  * its step count. */
 static clmlp_status read_step(const clmlp_safetensors *st, const clmlp_optimizer *optimizer,
                               uint64_t *step)
 {
     const char *name = clmlp_safetensors_metadata(st, "optimizer");
     if (name == NULL)
-        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s holds no optimizer state; load it without an "
+        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s contains no optimizer state; load it without an "
                           "optimizer", st->path);
     if (strcmp(name, optimizer->ops->name) != 0)
-        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s holds state of optimizer \"%s\", not \"%s\"",
+        return clmlp_fail(CLMLP_ERROR_FORMAT, "%s contains state of optimizer \"%s\", not \"%s\"",
                           st->path, name, optimizer->ops->name);
     if (clmlp_safetensors_metadata(st, "optimizer.step") == NULL)
         return clmlp_fail(CLMLP_ERROR_FORMAT, "%s lacks metadata \"optimizer.step\"", st->path);

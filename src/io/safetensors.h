@@ -41,11 +41,11 @@ typedef struct clmlp_safetensors {
     size_t count;
 } clmlp_safetensors;
 
-/* Opens path and checks its header: the length fits in the file and under
- * CLMLP_SAFETENSORS_MAX_HEADER, the JSON parses, every entry has a known
- * dtype, a shape and offsets whose size matches, names are unique, the
- * tensors cover the data section exactly without gaps or overlaps, and the
- * metadata values are strings. Returns CLMLP_ERROR_IO when the file cannot
+/* Opens path and checks its header. The length must fit in the file and
+ * under CLMLP_SAFETENSORS_MAX_HEADER, and the JSON must parse. Every entry
+ * needs a known dtype and a shape whose size matches its offsets, and names
+ * must be unique. The tensors must cover the data section exactly, without
+ * gaps or overlaps, and the metadata values must be strings. Returns CLMLP_ERROR_IO when the file cannot
  * be read and CLMLP_ERROR_FORMAT, naming the tensor, when a check fails.
  * The caller closes the file with clmlp_safetensors_close(). */
 clmlp_status clmlp_safetensors_open(const char *path, clmlp_safetensors **file);
@@ -56,12 +56,12 @@ const clmlp_st_tensor *clmlp_safetensors_find(const clmlp_safetensors *file, con
 /* Returns the metadata string under key, or NULL when absent. */
 const char *clmlp_safetensors_metadata(const clmlp_safetensors *file, const char *key);
 
-/* Reads an F32 tensor into data, which holds its element count, in host
+/* Reads an F32 tensor into data, which has room for its element count, in host
  * byte order. */
 clmlp_status clmlp_safetensors_read_f32(const clmlp_safetensors *file,
                                         const clmlp_st_tensor *tensor, float *data);
 
-/* Reads an I64 tensor into data, which holds its element count, in host
+/* Reads an I64 tensor into data, which has room for its element count, in host
  * byte order. */
 clmlp_status clmlp_safetensors_read_i64(const clmlp_safetensors *file,
                                         const clmlp_st_tensor *tensor, int64_t *data);
@@ -69,7 +69,7 @@ clmlp_status clmlp_safetensors_read_i64(const clmlp_safetensors *file,
 /* Closes the file. NULL is allowed. */
 void clmlp_safetensors_close(clmlp_safetensors *file);
 
-/* One tensor to write; data holds its elements in row-major order. */
+/* One tensor to write; data contains its elements in row-major order. */
 typedef struct clmlp_st_entry {
     const char *name;
     int ndim;
@@ -81,10 +81,10 @@ typedef struct clmlp_st_entry {
     const int64_t *int64_data;
 } clmlp_st_entry;
 
-/* Writes count F32 or I64 tensors and the metadata (a JSON object of strings, or
- * NULL) to path without ever leaving a partial file there: the bytes go to a
- * temporary file in the same folder, which is flushed, synced and renamed
- * over path, and then the folder is synced. On failure the temporary file
+/* Writes count F32 or I64 tensors and the metadata (a JSON object of
+ * strings, or NULL) to path without ever leaving a partial file there. The
+ * bytes go to a temporary file in the same folder, which is flushed, synced
+ * and renamed over path, and then the folder is synced. On failure the temporary file
  * is removed and any previous file at path is left unchanged. */
 clmlp_status clmlp_safetensors_write(const char *path, const clmlp_st_entry *entries, size_t count,
                                      const cJSON *metadata);

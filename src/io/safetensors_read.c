@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 
-/* Largest integer that a JSON number (a double in cJSON) holds exactly. */
+/* Largest integer that a JSON number (a double in cJSON) represents exactly. */
 #define MAX_EXACT_INTEGER 9007199254740992.0
 
 static const struct {
@@ -126,7 +126,9 @@ static clmlp_status parse_entry(const clmlp_safetensors *st, const cJSON *item, 
 static int compare_begin(const void *a, const void *b)
 {
     const clmlp_st_tensor *x = a, *y = b;
-    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : 0;
+    if (x->begin < y->begin)
+        return -1;
+    return x->begin > y->begin ? 1 : 0;
 }
 
 static int compare_name(const void *a, const void *b)

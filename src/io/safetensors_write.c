@@ -101,7 +101,7 @@ static bool write_contents(FILE *out, const char *header, const clmlp_st_entry *
     return ok;
 }
 
-/* Syncs the folder that holds path, so the rename survives a power loss. */
+/* Syncs the folder that contains path, so the rename survives a power loss. */
 static int sync_folder(const char *path)
 {
     char folder[4096];

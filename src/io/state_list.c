@@ -104,7 +104,7 @@ static void transpose(const float *src, size_t rows, size_t cols, float *dst)
             dst[c * rows + r] = src[r * cols + c];
 }
 
-/* Allocates the buffer that holds a transposed item in device layout. */
+/* Allocates the buffer for a transposed item in device layout. */
 static clmlp_status alloc_device_order(const clmlp_state_item *item, float **buffer)
 {
     *buffer = malloc(clmlp_tensor_numel(item->tensor) * sizeof **buffer);

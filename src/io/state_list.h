@@ -1,5 +1,5 @@
-/* The list of named tensors that a checkpoint of a model and its optimizer
- * holds, and copies between their device layout and their file layout. */
+/* The list of named tensors in a checkpoint of a model and its optimizer,
+ * and copies between their device layout and their file layout. */
 #ifndef CLMLP_IO_STATE_LIST_H
 #define CLMLP_IO_STATE_LIST_H
 

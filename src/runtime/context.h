@@ -73,13 +73,13 @@ typedef struct clmlp_arg {
 #define CLMLP_ARG(x) ((clmlp_arg){sizeof(x), &(x)})
 
 /* Sets the arguments and enqueues a 1D range of n work-items, rounded up to
- * a multiple of the local size; the kernel must ignore ids at or above n. */
+ * a multiple of the local size, so the kernel must ignore ids at or above n. */
 clmlp_status clmlp_launch_1d(clmlp_context *ctx, const char *name, size_t n,
                              size_t arg_count, const clmlp_arg *args);
 
 /* Enqueues `groups` work-groups for reductions that use local memory. The
  * local size is the largest power of two that the kernel allows, at most
- * max_local; a __local float array of that many elements is passed after the
+ * max_local. A __local float array of that many elements is passed after the
  * given arguments. */
 clmlp_status clmlp_launch_group(clmlp_context *ctx, const char *name, size_t groups,
                                 size_t max_local, size_t arg_count, const clmlp_arg *args);

@@ -1,4 +1,4 @@
-/* Compiled kernel programs cached on disk. A file holds a header (magic,
+/* Compiled kernel programs cached on disk. A file contains a header (magic,
  * key, binary size) and the device binary that clGetProgramInfo returns. */
 #include "runtime/program_cache.h"
 

@@ -50,7 +50,7 @@ void clmlp_ticker_start(clmlp_ticker *ticker, int epoch);
 
 /* Notes that batch (1-based), ending at sample samples, has been enqueued:
  * reports the newest finished read and enqueues a new one every stride
- * batches. Returns CLMLP_ERROR_CANCELLED when the callback asks to stop. */
+ * batches. Returns CLMLP_ERROR_CANCELLED when the callback returns nonzero. */
 clmlp_status clmlp_ticker_batch(clmlp_ticker *ticker, size_t batch, size_t samples);
 
 /* Waits for the pending reads in order and reports each, so that progress

@@ -24,7 +24,7 @@ size_t task_outputs(const train_options *options, size_t classes);
 clmlp_status apply_task_labels(const train_task *task, clmlp_dataset *dataset);
 
 /* Creates the model family named by --model for inputs features and classes
- * outputs. On failure the library message says why. */
+ * outputs. On failure the library's error message gives the reason. */
 clmlp_status build_model(clmlp_context *ctx, const train_options *options, size_t inputs,
                          size_t classes, clmlp_model **model);
 

@@ -246,7 +246,7 @@ static int fit_model(run_state *state, const train_options *o, clmlp_dataset *tr
     if (signo != 0 && !state->save_failed && !state->write_failed) {
         fprintf(stderr, "mlp-train: stopped by %s", signo == SIGINT ? "SIGINT" : "SIGTERM");
         if (state->save_path != NULL && state->saved_epoch > 0)
-            fprintf(stderr, "; %s holds epoch %d", state->save_path, state->saved_epoch);
+            fprintf(stderr, "; %s contains epoch %d", state->save_path, state->saved_epoch);
         fprintf(stderr, "\n");
         return 128 + signo;
     }
